@@ -1,0 +1,191 @@
+"""The command line: `qtc-desktop [--db URL] COMMAND`, over the same services as the window.
+
+JSON goes to stdout, messages to stderr. Exit codes: 0 success, 1 a failure the message
+explains (what and where), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from qtc_desktop import __version__
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse exits 2 with usage, as documented
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="qtc-desktop",
+        description="Fulfillment coordinator's desktop tool. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"qtc-desktop {__version__}")
+    parser.add_argument(
+        "--db", metavar="URL",
+        help="database URL or SQLite file path (default: $QTC_DATABASE_URL, "
+             "else qtc-desktop.sqlite3 in the user's data directory)",
+    )
+    parser.add_argument(
+        "--quit-after", metavar="SECONDS", type=float, default=None,
+        help="open the window, then close it this many seconds after the first list is "
+             "painted (0: at once); for smoke tests of an installed build",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sample = commands.add_parser("sample-data", help="fill an empty database with sample data")
+    sample.add_argument("--orders", type=_positive_int, default=90, help="how many orders (default 90)")
+    sample.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    sample.add_argument("--json", action="store_true", help="print what was made as JSON")
+
+    for name, help_text in (("quotes", "list every quote revision"),
+                            ("orders", "list every fulfillment order"),
+                            ("accounts", "list every account")):
+        listing = commands.add_parser(name, help=help_text)
+        listing.add_argument("--json", action="store_true", help="JSON on stdout (default: a table)")
+
+    commands.add_parser("db-info", help="say which database is used and its schema revision")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1 or value > 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 1,000,000: {value}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from qtc_desktop.ui.app import run_app
+
+        return run_app(db=args.db, quit_after=args.quit_after)
+    handler = _HANDLERS[args.command]
+    from qtc_desktop.services.errors import USER_ERRORS
+
+    try:
+        return handler(args)
+    except USER_ERRORS as exc:
+        print(f"qtc-desktop: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("qtc-desktop: interrupted; nothing was stored", file=sys.stderr)
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        # The reader (head, less) went away; Python must not complain again at exit.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, keep the details
+        from qtc_desktop.crash_log import write_crash_log
+
+        log = write_crash_log(exc)
+        print(f"qtc-desktop: internal error ({type(exc).__name__}: {exc}). "
+              f"Nothing was stored. Details: {log}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _open(args: argparse.Namespace, *, exclusive: bool):  # type: ignore[no-untyped-def]
+    from qtc_desktop.store import open_store, resolve_url
+
+    return open_store(resolve_url(args.db), exclusive=exclusive)
+
+
+def _sample_data(args: argparse.Namespace) -> int:
+    from qtc_desktop.services.sample_data import load_sample_data
+
+    store = _open(args, exclusive=True)
+    try:
+        with store.transaction() as session:
+            summary = load_sample_data(session, orders=args.orders, seed=args.seed)
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"accounts": summary.accounts, "quotes": summary.quotes,
+                     "orders": summary.orders, "shipments": summary.shipments})
+    print(f"Loaded sample data into {store.location}: {summary.accounts} accounts, "
+          f"{summary.quotes} quotes, {summary.orders} orders, {summary.shipments} shipments.",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _listing(fetch: Callable[[Any], list[dict[str, Any]]], columns: Sequence[str]) -> Callable[[argparse.Namespace], int]:
+    def handler(args: argparse.Namespace) -> int:
+        store = _open(args, exclusive=False)
+        try:
+            with store.engine.connect() as connection:
+                rows = fetch(connection)
+        finally:
+            store.close()
+        if args.json:
+            _print_json(rows)
+        else:
+            _print_table(rows, columns)
+        return EXIT_OK
+
+    return handler
+
+
+def _db_info(args: argparse.Namespace) -> int:
+    from qtc_desktop.store.migrate import current_revision
+
+    store = _open(args, exclusive=False)
+    try:
+        with store.engine.connect() as connection:
+            revision = current_revision(connection)
+    finally:
+        store.close()
+    print(f"database: {store.location}\nengine: {store.engine.dialect.name}\nschema: {revision}")
+    return EXIT_OK
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _print_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+    cells = [[("" if row[c] is None else str(row[c])) for c in columns] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    for r in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+
+
+def _quote_rows(connection: Any) -> list[dict[str, Any]]:
+    from qtc_desktop.services.summaries import quote_summaries
+
+    return quote_summaries(connection)
+
+
+def _order_rows(connection: Any) -> list[dict[str, Any]]:
+    from qtc_desktop.services.summaries import order_summaries
+
+    return order_summaries(connection)
+
+
+def _account_rows(connection: Any) -> list[dict[str, Any]]:
+    from qtc_desktop.services.summaries import account_summaries
+
+    return account_summaries(connection)
+
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "sample-data": _sample_data,
+    "quotes": _listing(_quote_rows, ("number", "revision", "type", "account", "lines", "net_total", "currency")),
+    "orders": _listing(_order_rows, ("id", "number", "status", "account", "quote", "lines", "requested_date")),
+    "accounts": _listing(_account_rows, ("id", "name", "external_id", "quotes", "open_orders")),
+    "db-info": _db_info,
+}

@@ -1,0 +1,302 @@
+"""The Quotes, Orders and Accounts lists: columns, search, filters and sort, all in SQL.
+
+A list is fetched in two steps, as Anki's browser does: first the ids of every matching
+row in display order (cheap, even for 100,000 rows), then the displayed values of only
+the rows that come into view. Views page through ids; the database does the sorting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import Connection, ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy.orm import aliased
+
+from qtc_desktop.domain import Account, FulfillmentOrder, OrderStatus, Quote, QuoteType
+from qtc_desktop.domain.enums import OPEN_ORDER_STATUSES
+
+ValueKind = Literal["text", "int", "money", "date", "datetime", "status", "quote_type", "flag"]
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    key: str
+    header: str
+    expression: ColumnElement[Any]
+    kind: ValueKind = "text"
+    searchable: bool = False
+    width: int = 110  # a sensible first width in pixels, before the user resizes
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    key: str
+    label: str
+    choices: tuple[tuple[str, str], ...]  # (value, label); value "" means no filter
+    apply: Callable[[Select[Any], str], Select[Any]]
+    default: str = ""
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    name: str
+    id_column: ColumnElement[int]
+    base: Callable[[], Select[Any]]  # SELECT ... FROM with the joins every column needs
+    columns: tuple[ListColumn, ...]
+    filters: tuple[ListFilter, ...] = ()
+    default_sort: str = ""
+    default_descending: bool = False
+
+    def column(self, key: str) -> ListColumn:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(f"{self.name} has no column {key!r}")
+
+    def column_index(self, key: str) -> int:
+        return [column.key for column in self.columns].index(key)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the user asked the list to show: search text, filter choices and sort order."""
+
+    search: str = ""
+    filters: Mapping[str, str] = field(default_factory=dict)
+    sort_key: str = ""
+    descending: bool = False
+
+
+def row_ids(connection: Connection, spec: ListSpec, query: ListQuery) -> list[int]:
+    """The ids of every row that matches, in display order."""
+    statement = spec.base().with_only_columns(spec.id_column)
+    statement = _where(spec, statement, query)
+    sort = spec.column(query.sort_key or spec.default_sort)
+    descending = query.descending if query.sort_key else spec.default_descending
+    order = sort.expression.desc() if descending else sort.expression.asc()
+    # The id as a tie-breaker keeps the order stable between fetches and across engines;
+    # NULLs sort last either way, as a person expects of a blank field.
+    tie = spec.id_column.desc() if descending else spec.id_column.asc()
+    statement = statement.order_by(sort.expression.is_(None), order, tie)
+    return list(connection.execute(statement).scalars())
+
+
+def fetch_rows(connection: Connection, spec: ListSpec, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    """The displayed values of the given rows, by id."""
+    if not ids:
+        return {}
+    statement = spec.base().with_only_columns(
+        spec.id_column, *(column.expression for column in spec.columns)
+    ).where(spec.id_column.in_(list(ids)))
+    return {row[0]: tuple(row[1:]) for row in connection.execute(statement)}
+
+
+def count_all(connection: Connection, spec: ListSpec) -> int:
+    statement = select(func.count()).select_from(spec.base().with_only_columns(spec.id_column).subquery())
+    return int(connection.execute(statement).scalar_one())
+
+
+def _where(spec: ListSpec, statement: Select[Any], query: ListQuery) -> Select[Any]:
+    for list_filter in spec.filters:
+        value = query.filters.get(list_filter.key, list_filter.default)
+        if value:
+            statement = list_filter.apply(statement, value)
+    searchable = [column.expression for column in spec.columns if column.searchable]
+    for term in query.search.split():
+        pattern = "%" + _escape_like(term) + "%"
+        statement = statement.where(
+            or_(*(expression.ilike(pattern, escape="\\") for expression in searchable))
+        )
+    return statement
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def format_value(kind: ValueKind, value: Any) -> str:
+    """A value as the list shows it."""
+    if value is None:
+        return ""
+    if kind == "money":
+        return f"{Decimal(value):,.2f}"
+    if kind == "date":
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if kind == "datetime":
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if kind == "status":
+        return OrderStatus(value).label
+    if kind == "quote_type":
+        return QuoteType(value).value.capitalize()
+    if kind == "flag":
+        return "Yes" if value else ""
+    return str(value)
+
+
+# -- Orders -----------------------------------------------------------------------------
+
+_order_account = aliased(Account)
+_order_quote = aliased(Quote)
+
+
+def _orders_base() -> Select[Any]:
+    return (
+        select(FulfillmentOrder.id)
+        .join(_order_account, _order_account.id == FulfillmentOrder.account_id)
+        .join(_order_quote, _order_quote.id == FulfillmentOrder.quote_id)
+    )
+
+
+def _filter_order_status(statement: Select[Any], value: str) -> Select[Any]:
+    if value == "open":
+        return statement.where(FulfillmentOrder.status.in_(sorted(OPEN_ORDER_STATUSES)))
+    if value == "changed":
+        return statement.where(FulfillmentOrder.changed_since_export.is_(true()))
+    return statement.where(FulfillmentOrder.status == OrderStatus(value))
+
+
+ORDERS = ListSpec(
+    name="orders",
+    id_column=FulfillmentOrder.id,
+    base=_orders_base,
+    columns=(
+        ListColumn("number", "Order", FulfillmentOrder.number, searchable=True, width=100),
+        ListColumn("status", "Status", FulfillmentOrder.status, "status", width=110),
+        ListColumn("account", "Account", _order_account.name, searchable=True, width=220),
+        ListColumn("quote", "Quote", _order_quote.number, searchable=True, width=120),
+        ListColumn("requested_date", "Requested", FulfillmentOrder.requested_date, "date", width=95),
+        ListColumn("promised_date", "Promised", FulfillmentOrder.promised_date, "date", width=95),
+        ListColumn("carrier", "Carrier", FulfillmentOrder.carrier, searchable=True, width=90),
+        ListColumn("customer_po", "Customer PO", FulfillmentOrder.customer_po, searchable=True),
+        ListColumn("erp_order_number", "ERP order", FulfillmentOrder.erp_order_number, searchable=True),
+        ListColumn("net_total", "Net total", _order_quote.net_total, "money", width=110),
+        ListColumn("currency", "Cur.", _order_quote.currency, width=50),
+        ListColumn("changed_since_export", "Changed", FulfillmentOrder.changed_since_export, "flag", width=70),
+    ),
+    filters=(
+        ListFilter(
+            "status",
+            "Status",
+            (("", "All statuses"), ("open", "Open"), ("changed", "Changed since export"))
+            + tuple((status.value, status.label) for status in OrderStatus),
+            _filter_order_status,
+        ),
+    ),
+    default_sort="number",
+    default_descending=True,
+)
+
+
+# -- Quotes -----------------------------------------------------------------------------
+
+_quote_account = aliased(Account)
+
+
+def _quotes_base() -> Select[Any]:
+    return select(Quote.id).join(_quote_account, _quote_account.id == Quote.account_id)
+
+
+def _filter_quote_type(statement: Select[Any], value: str) -> Select[Any]:
+    return statement.where(Quote.type == QuoteType(value))
+
+
+def _filter_quote_revisions(statement: Select[Any], value: str) -> Select[Any]:
+    if value == "latest":
+        return statement.where(Quote.superseded.is_(false()))
+    return statement
+
+
+QUOTES = ListSpec(
+    name="quotes",
+    id_column=Quote.id,
+    base=_quotes_base,
+    columns=(
+        ListColumn("number", "Quote", Quote.number, searchable=True, width=120),
+        ListColumn("revision", "Rev.", Quote.revision, "int", width=45),
+        ListColumn("type", "Type", Quote.type, "quote_type", width=100),
+        ListColumn("account", "Account", _quote_account.name, searchable=True, width=220),
+        ListColumn("quote_date", "Date", Quote.quote_date, "date", width=95),
+        ListColumn("line_count", "Lines", Quote.line_count, "int", width=55),
+        ListColumn("net_total", "Net total", Quote.net_total, "money", width=110),
+        ListColumn("currency", "Cur.", Quote.currency, width=50),
+        ListColumn("contract_number", "Contract", Quote.contract_number, searchable=True),
+        ListColumn("imported_at", "Imported", Quote.imported_at, "datetime", width=130),
+    ),
+    filters=(
+        ListFilter(
+            "type",
+            "Type",
+            (("", "All types"),) + tuple((t.value, t.value.capitalize()) for t in QuoteType),
+            _filter_quote_type,
+        ),
+        ListFilter(
+            "revisions",
+            "Revisions",
+            (("latest", "Latest revisions"), ("all", "All revisions")),
+            _filter_quote_revisions,
+            default="latest",
+        ),
+    ),
+    default_sort="number",
+    default_descending=True,
+)
+
+
+# -- Accounts ---------------------------------------------------------------------------
+
+_account_quote_count = (
+    select(func.count(Quote.id)).where(Quote.account_id == Account.id).correlate(Account)
+    .scalar_subquery()
+)
+_account_open_orders = (
+    select(func.count(FulfillmentOrder.id))
+    .where(
+        and_(
+            FulfillmentOrder.account_id == Account.id,
+            FulfillmentOrder.status.in_(sorted(OPEN_ORDER_STATUSES)),
+        )
+    )
+    .correlate(Account)
+    .scalar_subquery()
+)
+
+
+def _accounts_base() -> Select[Any]:
+    return select(Account.id)
+
+
+def _filter_account_orders(statement: Select[Any], value: str) -> Select[Any]:
+    if value == "open":
+        return statement.where(_account_open_orders > 0)
+    return statement
+
+
+ACCOUNTS = ListSpec(
+    name="accounts",
+    id_column=Account.id,
+    base=_accounts_base,
+    columns=(
+        ListColumn("name", "Account", Account.name, searchable=True, width=240),
+        ListColumn("external_id", "External id", Account.external_id, searchable=True, width=130),
+        ListColumn("city", "City", Account.city, searchable=True, width=130),
+        ListColumn("country", "Country", Account.country, searchable=True, width=65),
+        ListColumn("email", "Email", Account.email, searchable=True, width=200),
+        ListColumn("quotes", "Quotes", _account_quote_count, "int", width=60),
+        ListColumn("open_orders", "Open orders", _account_open_orders, "int", width=85),
+    ),
+    filters=(
+        ListFilter(
+            "orders",
+            "Orders",
+            (("", "All accounts"), ("open", "With open orders")),
+            _filter_account_orders,
+        ),
+    ),
+    default_sort="name",
+)
+
+LISTS: dict[str, ListSpec] = {spec.name: spec for spec in (QUOTES, ORDERS, ACCOUNTS)}

@@ -1,0 +1,130 @@
+"""Where the database lives, how to connect to it, and one transaction per user action."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from qtc_desktop.store.errors import StoreError
+
+ENV_DATABASE_URL = "QTC_DATABASE_URL"
+APP_NAME = "qtc-desktop"
+
+
+def default_database_path() -> Path:
+    """The single-user default: one SQLite file in the user's data directory."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "qtc-desktop.sqlite3"
+
+
+def resolve_url(explicit: str | None = None) -> URL:
+    """`--db URL` wins, then QTC_DATABASE_URL, then the default file."""
+    raw = explicit or os.environ.get(ENV_DATABASE_URL) or None
+    if raw is None:
+        return URL.create("sqlite+pysqlite", database=str(default_database_path()))
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        # A bare path is a friendlier way to name a SQLite file than a URL.
+        if "://" not in raw:
+            return URL.create("sqlite+pysqlite", database=str(Path(raw).expanduser()))
+        raise StoreError(f"Not a database URL: {raw!r} (e.g. sqlite:///path/to/file.sqlite3 "
+                         "or postgresql+psycopg://user@host/dbname)") from None
+    return url
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for another engine or an in-memory database."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+        return None
+    return Path(url.database).expanduser().resolve()
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL with NORMAL is durable across application crashes, and much faster.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+    finally:
+        cursor.close()
+
+
+def create_store_engine(url: URL, **kwargs: Any) -> Engine:
+    """An engine for any supported URL; SQLite-only settings stay behind the dialect check."""
+    path = sqlite_file(url)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the folder for the database {path}: {exc}") from exc
+    try:
+        engine = create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite", **kwargs)
+    except ModuleNotFoundError as exc:
+        raise StoreError(
+            f"No driver for {url.drivername}: {exc.name} is not installed "
+            "(for PostgreSQL: pip install 'qtc-desktop[postgresql]')"
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_sqlite_connect)
+    return engine
+
+
+def describe(url: URL) -> str:
+    """The database as a person would name it: a file path, or the URL without password."""
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path)
+    return url.render_as_string(hide_password=True)
+
+
+@dataclass
+class Store:
+    """The open database: an engine and the session factory every use case draws from."""
+
+    url: URL
+    engine: Engine
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def location(self) -> str:
+        return describe(self.url)
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error, always close."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        except OperationalError as exc:
+            raise StoreError(f"The database {self.location} could not be written: "
+                             f"{_first_line(exc)}") from exc
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
