@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Connection, ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import Connection, Select, SQLColumnExpression, and_, false, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from qtc_desktop.domain import Account, FulfillmentOrder, OrderStatus, Quote, QuoteType
@@ -26,7 +26,7 @@ ValueKind = Literal["text", "int", "money", "date", "datetime", "status", "quote
 class ListColumn:
     key: str
     header: str
-    expression: ColumnElement[Any]
+    expression: SQLColumnExpression[Any]
     kind: ValueKind = "text"
     searchable: bool = False
     width: int = 110  # a sensible first width in pixels, before the user resizes
@@ -44,7 +44,7 @@ class ListFilter:
 @dataclass(frozen=True)
 class ListSpec:
     name: str
-    id_column: ColumnElement[int]
+    id_column: SQLColumnExpression[int]
     base: Callable[[], Select[Any]]  # SELECT ... FROM with the joins every column needs
     columns: tuple[ListColumn, ...]
     filters: tuple[ListFilter, ...] = ()

@@ -187,7 +187,7 @@ class _Generator:
         products = self.rng.sample(catalog.PRODUCTS, self.rng.randint(1, 5))
         if quote_type is not QuoteType.NEW:
             products = [p for p in products if p.term_months] or [catalog.PRODUCTS[7]]
-        lines = []
+        lines: list[dict[str, Any]] = []
         total = Decimal("0.00")
         for line_no, product in enumerate(products, start=1):
             quantity = Decimal(self._quantity(product))
@@ -216,6 +216,9 @@ class _Generator:
                 "billing_frequency": "Annual" if months else None,
                 "extra": {},
             })
+        starts: list[dt.date] = [line["start_date"] for line in lines if line["start_date"]]
+        ends: list[dt.date] = [line["end_date"] for line in lines if line["end_date"]]
+        terms: list[int] = [line["subscription_term"] or 0 for line in lines]
         quote = {
             "number": f"Q-{quote_date.year}-{number:06d}",
             "revision": 1,
@@ -224,9 +227,9 @@ class _Generator:
             "external_id": f"a0Q{number:012d}",
             "currency": currency,
             "quote_date": quote_date,
-            "start_date": min((l["start_date"] for l in lines if l["start_date"]), default=None),
-            "end_date": max((l["end_date"] for l in lines if l["end_date"]), default=None),
-            "subscription_term": max((l["subscription_term"] or 0 for l in lines), default=0) or None,
+            "start_date": min(starts, default=None),
+            "end_date": max(ends, default=None),
+            "subscription_term": max(terms, default=0) or None,
             "original_quote_number": None,
             "contract_number": (f"C-{self.rng.randint(10000, 99999)}"
                                 if quote_type is not QuoteType.NEW else None),

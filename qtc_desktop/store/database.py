@@ -34,7 +34,7 @@ def resolve_url(explicit: str | None = None) -> URL:
         return URL.create("sqlite+pysqlite", database=str(default_database_path()))
     try:
         url = make_url(raw)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         # A bare path is a friendlier way to name a SQLite file than a URL.
         if "://" not in raw:
             return URL.create("sqlite+pysqlite", database=str(Path(raw).expanduser()))

@@ -52,6 +52,7 @@ class PagedListModel(QAbstractTableModel):
         self.spec = spec
         self._query = ListQuery(filters={f.key: f.default for f in spec.filters})
         self._ids: list[int] = []
+        self._active = False  # no query runs until the list is first shown
         self._pages: OrderedDict[int, dict[int, tuple[Any, ...]]] = OrderedDict()
         self._alignments = [
             (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -69,7 +70,8 @@ class PagedListModel(QAbstractTableModel):
 
     def set_query(self, query: ListQuery) -> None:
         self._query = query
-        self.refresh()
+        if self._active:
+            self.refresh()
 
     def set_search(self, text: str) -> None:
         if text != self._query.search:
@@ -96,6 +98,7 @@ class PagedListModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Ask the database again: after a search, a filter, a sort or someone's change."""
+        self._active = True
         self.beginResetModel()
         with self._store.engine.connect() as connection:
             self._ids = row_ids(connection, self.spec, self._query)

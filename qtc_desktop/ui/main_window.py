@@ -1,0 +1,336 @@
+"""The coordinator's home: Quotes, Orders and Accounts, with menus, toolbar and status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qtc_desktop import __version__
+from qtc_desktop.services.lists import ACCOUNTS, ORDERS, QUOTES
+from qtc_desktop.services.progress import Progress
+from qtc_desktop.services.sample_data import SampleSummary, is_empty, load_sample_data
+from qtc_desktop.store import Store
+from qtc_desktop.ui.jobs import Job, JobRunner
+from qtc_desktop.ui.list_page import ListPage
+from qtc_desktop.ui.preferences import Preferences, PreferencesDialog
+
+TAB_QUOTES, TAB_ORDERS, TAB_ACCOUNTS = range(3)
+
+
+class MainWindow(QMainWindow):
+    # Emitted once the current list has painted for the first time (start-up timing).
+    first_list_painted = Signal()
+
+    def __init__(self, store: Store, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.store = store
+        self.settings = settings or QSettings()
+        self.preferences = Preferences.load(self.settings)
+        self.jobs = JobRunner(self)
+        self.setWindowTitle(f"qtc-desktop — {store.location}")
+        self.resize(1280, 780)
+
+        self.pages = [
+            ListPage(store, QUOTES, "quotes"),
+            ListPage(store, ORDERS, "orders"),
+            ListPage(store, ACCOUNTS, "accounts"),
+        ]
+        self._loaded: set[int] = set()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.setDocumentMode(True)
+        for page, title in zip(self.pages, ("&Quotes", "&Orders", "&Accounts")):
+            self.tabs.addTab(page, title)
+            page.count_changed.connect(self._update_status)
+
+        self.empty_banner = self._make_empty_banner()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.empty_banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
+        self.database_label = QLabel(store.location)
+        self.database_label.setObjectName("databaseLabel")
+        self.database_label.setToolTip("The database this window works on")
+        self.statusBar().addPermanentWidget(self.database_label)
+
+        self._restore_state()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed(self.tabs.currentIndex())
+        self._update_empty_banner()
+        self._first_paint_seen = False
+        self.current_page().table.viewport().installEventFilter(self)
+
+    # -- building ---------------------------------------------------------------------
+
+    def _make_empty_banner(self) -> QFrame:
+        banner = QFrame()
+        banner.setObjectName("emptyBanner")
+        banner.setFrameShape(QFrame.Shape.StyledPanel)
+        banner.setStyleSheet("#emptyBanner { background: palette(alternate-base); }")
+        text = QLabel("<b>This database is empty.</b> Import quotes to start, or load sample "
+                      "data to look around: accounts, quotes and orders in every state.")
+        text.setWordWrap(True)
+        button = QPushButton("Load &Sample Data")
+        button.setObjectName("loadSampleData")
+        button.clicked.connect(self.load_sample_data)
+        row = QHBoxLayout(banner)
+        row.setContentsMargins(12, 8, 12, 8)
+        row.addWidget(text, 1)
+        row.addWidget(button)
+        return banner
+
+    def _make_actions(self) -> None:
+        style = self.style()
+        self.action_sample = QAction("Load &Sample Data…", self)
+        self.action_sample.setStatusTip("Fill this empty database with realistic sample data")
+        self.action_sample.triggered.connect(self.load_sample_data)
+        self.action_preferences = QAction("&Preferences…", self)
+        self.action_preferences.setShortcut(QKeySequence.StandardKey.Preferences)
+        if self.action_preferences.shortcut().isEmpty():
+            self.action_preferences.setShortcut(QKeySequence("Ctrl+,"))
+        self.action_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.action_preferences.triggered.connect(self.edit_preferences)
+        self.action_quit = QAction("&Quit", self)
+        self.action_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        if self.action_quit.shortcut().isEmpty():
+            self.action_quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        self.action_quit.triggered.connect(self.close)
+
+        self.action_find = QAction(style.standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView), "&Find", self)
+        self.action_find.setShortcut(QKeySequence.StandardKey.Find)
+        self.action_find.setStatusTip("Search the current list")
+        self.action_find.triggered.connect(lambda: self.current_page().focus_search())
+        self.action_copy = QAction("&Copy Rows", self)
+        self.action_copy.setShortcut(QKeySequence.StandardKey.Copy)
+        self.action_copy.setStatusTip("Copy the selected rows, with headers, to paste into Excel")
+        self.action_copy.triggered.connect(self.copy_rows)
+
+        self.action_refresh = QAction(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "&Refresh", self)
+        self.action_refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        if self.action_refresh.shortcut().isEmpty():
+            self.action_refresh.setShortcut(QKeySequence("F5"))
+        self.action_refresh.setStatusTip("Read the list again from the database")
+        self.action_refresh.triggered.connect(self.refresh)
+        self.action_detail = QAction("Show &Detail Pane", self, checkable=True, checked=True)
+        self.action_detail.setShortcut(QKeySequence("Ctrl+D"))
+        self.action_detail.toggled.connect(self._show_detail_pane)
+        self.tab_actions = []
+        for index, name in enumerate(("&Quotes", "&Orders", "&Accounts")):
+            action = QAction(name, self, checkable=True)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
+            self.tab_actions.append(action)
+
+        self.action_about = QAction("&About qtc-desktop", self)
+        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.action_about.triggered.connect(self.about)
+        self.action_about_qt = QAction("About &Qt", self)
+        self.action_about_qt.setMenuRole(QAction.MenuRole.AboutQtRole)
+        self.action_about_qt.triggered.connect(QApplication.aboutQt)
+
+    def _make_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.action_sample)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_preferences)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addAction(self.action_copy)
+        edit_menu.addAction(self.action_find)
+        view_menu = menu.addMenu("&View")
+        for action in self.tab_actions:
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.action_detail)
+        view_menu.addAction(self.action_refresh)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.action_about)
+        help_menu.addAction(self.action_about_qt)
+
+    def _make_toolbar(self) -> None:
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.action_refresh)
+        toolbar.addAction(self.action_find)
+
+    # -- pages --------------------------------------------------------------------------
+
+    def current_page(self) -> ListPage:
+        return self.pages[self.tabs.currentIndex()]
+
+    def _tab_changed(self, index: int) -> None:
+        for position, action in enumerate(self.tab_actions):
+            action.setChecked(position == index)
+        # Lists load when first shown: start-up pays only for the one on screen.
+        if index not in self._loaded:
+            self._loaded.add(index)
+            self.pages[index].refresh()
+            self.pages[index].show_sort_indicator()
+        self._update_status()
+
+    def refresh(self) -> None:
+        self._loaded = {self.tabs.currentIndex()}
+        self.current_page().refresh()
+        self._update_empty_banner()
+        self.statusBar().showMessage("Refreshed", 2000)
+
+    def _update_status(self, _count: int | None = None) -> None:
+        page = self.current_page()
+        self.statusBar().showMessage(f"{page.model.rowCount():,} {page.noun}")
+
+    def _update_empty_banner(self) -> None:
+        with self.store.session() as session:
+            empty = is_empty(session)
+        self.empty_banner.setVisible(empty)
+        self.action_sample.setEnabled(empty)
+
+    def _show_detail_pane(self, visible: bool) -> None:
+        for page in self.pages:
+            page.detail.setVisible(visible)
+
+    # -- commands -----------------------------------------------------------------------
+
+    def copy_rows(self) -> None:
+        page = self.current_page()
+        rows = sorted({index.row() for index in page.table.selectionModel().selectedRows()})
+        if not rows:
+            return
+        model = page.model
+        header = page.table.horizontalHeader()
+        columns = [header.logicalIndex(visual) for visual in range(header.count())
+                   if not header.isSectionHidden(header.logicalIndex(visual))]
+        lines = ["\t".join(str(model.headerData(c, Qt.Orientation.Horizontal)) for c in columns)]
+        for row in rows:
+            lines.append("\t".join(_tsv_cell(model.data(model.index(row, c))) for c in columns))
+        QGuiApplication.clipboard().setText("\n".join(lines) + "\n")
+        self.statusBar().showMessage(f"Copied {len(rows):,} rows", 3000)
+
+    def load_sample_data(self) -> None:
+        with self.store.session() as session:
+            if not is_empty(session):
+                QMessageBox.information(self, "Sample data", "Sample data goes only into an empty database.")
+                return
+        store = self.store
+
+        def work(progress: Progress) -> SampleSummary:
+            with store.transaction() as session:
+                return load_sample_data(session, progress=progress)
+
+        dialog = QProgressDialog("Creating sample data…", "Cancel", 0, 100, self)
+        dialog.setWindowTitle("Sample data")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        job = Job(work)
+
+        def show_progress(done: int, total: int, text: str) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            dialog.setLabelText(text)
+
+        job.signals.progress.connect(show_progress)
+        dialog.canceled.connect(job.cancel)
+        job.signals.succeeded.connect(self._sample_data_loaded)
+        job.signals.failed.connect(lambda message: QMessageBox.warning(self, "Sample data", message))
+        job.signals.cancelled.connect(lambda: self.statusBar().showMessage("Sample data cancelled; nothing was stored", 5000))
+        job.signals.finished.connect(dialog.reset)
+        self.sample_job = job
+        self.jobs.start(job)
+
+    def _sample_data_loaded(self, summary: SampleSummary) -> None:
+        self._loaded.clear()
+        self._tab_changed(self.tabs.currentIndex())
+        self._update_empty_banner()
+        self.statusBar().showMessage(
+            f"Loaded {summary.accounts} accounts, {summary.quotes} quotes and {summary.orders} orders", 5000)
+
+    def edit_preferences(self) -> None:
+        dialog = PreferencesDialog(self.preferences, self)
+        if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
+            self.preferences = dialog.preferences()
+            self.preferences.save(self.settings)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "About qtc-desktop",
+            f"<h3>qtc-desktop {__version__}</h3>"
+            "<p>The fulfillment coordinator's desktop: accepted quotes in, fulfillment orders "
+            "kept right while the deal changes, ERP spreadsheets out and back, packing paperwork.</p>"
+            f"<p>Database: {_html_escape(self.store.location)}</p>",
+        )
+
+    # -- state --------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        for page in self.pages:
+            page.restore_state({key: self.settings.value(f"lists/{page.spec.name}/{key}")
+                                for key in ("header", "splitter", "detail_visible")
+                                if self.settings.value(f"lists/{page.spec.name}/{key}") is not None})
+        tab = str(self.settings.value("window/tab", TAB_ORDERS))
+        self.tabs.setCurrentIndex(int(tab) if tab.isdigit() and int(tab) < len(self.pages) else TAB_ORDERS)
+        self.action_detail.setChecked(self.pages[0].detail.isVisibleTo(self.pages[0]) or
+                                      self.settings.value("lists/quotes/detail_visible") is None)
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/tab", self.tabs.currentIndex())
+        for page in self.pages:
+            for key, value in page.save_state().items():
+                self.settings.setValue(f"lists/{page.spec.name}/{key}", value)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.jobs.cancel_all()
+        self.jobs.wait()
+        self.save_state()
+        super().closeEvent(event)
+
+    def eventFilter(self, watched: object, event: object) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if not self._first_paint_seen and getattr(event, "type", lambda: None)() == QEvent.Type.Paint:
+            self._first_paint_seen = True
+            QTimer.singleShot(0, self.first_list_painted.emit)
+        return False
+
+
+def _tsv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("\t", " ").replace("\n", " ")
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,151 @@
+"""The main window, driven as a coordinator drives it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox
+
+from qtc_desktop.services.lists import ORDERS
+from qtc_desktop.ui.main_window import TAB_ACCOUNTS, TAB_ORDERS, TAB_QUOTES, MainWindow
+
+
+def make_window(qtbot, store, settings) -> MainWindow:
+    window = MainWindow(store, settings)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window
+
+
+def test_empty_database_offers_sample_data_and_loads_it(qtbot, empty_store, settings) -> None:
+    window = make_window(qtbot, empty_store, settings)
+    assert window.tabs.currentIndex() == TAB_ORDERS
+    assert window.empty_banner.isVisible()
+    assert window.current_page().model.rowCount() == 0
+    with qtbot.waitSignal(window.current_page().model.refreshed, timeout=20000):
+        qtbot.mouseClick(_button(window), Qt.MouseButton.LeftButton)
+    assert not window.empty_banner.isVisible()
+    assert window.current_page().model.rowCount() == 90
+    assert "90 orders" in window.current_page().count_label.text()
+    assert not window.action_sample.isEnabled()
+
+
+def _button(window: MainWindow):
+    from PySide6.QtWidgets import QPushButton
+
+    return window.empty_banner.findChild(QPushButton, "loadSampleData")
+
+
+def test_typing_in_search_filters_the_list(qtbot, filled_store, settings) -> None:
+    window = make_window(qtbot, filled_store, settings)
+    page = window.current_page()
+    assert page.model.rowCount() == 90
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.hasFocus()
+    with qtbot.waitSignal(page.model.refreshed, timeout=5000):
+        qtbot.keyClicks(page.search, "FO-00001")
+    assert page.model.rowCount() == 10  # FO-000010 .. FO-000019
+    assert page.count_label.text() == "10 orders"
+    with qtbot.waitSignal(page.model.refreshed, timeout=5000):
+        page.search.clear()
+    assert page.model.rowCount() == 90
+
+
+def test_filter_combo_and_header_click_sort(qtbot, filled_store, settings) -> None:
+    window = make_window(qtbot, filled_store, settings)
+    page = window.current_page()
+    combo = page.filters["status"]
+    with qtbot.waitSignal(page.model.refreshed):
+        combo.setCurrentIndex(combo.findData("draft"))
+    status = ORDERS.column_index("status")
+    assert {page.model.data(page.model.index(r, status)) for r in range(page.model.rowCount())} == {"Draft"}
+    header = page.table.horizontalHeader()
+    account = ORDERS.column_index("account")
+    with qtbot.waitSignal(page.model.refreshed):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                         pos=header.rect().topLeft() + _section_center(header, account))
+    names = [page.model.data(page.model.index(r, account)) for r in range(page.model.rowCount())]
+    assert names in (sorted(names), sorted(names, reverse=True))
+    assert names[0] != names[-1]
+
+
+def _section_center(header, logical):
+    from PySide6.QtCore import QPoint
+
+    return QPoint(header.sectionViewportPosition(logical) + header.sectionSize(logical) // 2,
+                  header.height() // 2)
+
+
+def test_selecting_a_row_shows_its_detail(qtbot, filled_store, settings) -> None:
+    window = make_window(qtbot, filled_store, settings)
+    page = window.current_page()
+    page.table.selectRow(0)
+    number = page.model.data(page.model.index(0, 0))
+    assert page.detail.detail is not None
+    assert page.detail.detail.title == f"Order {number}"
+    labels = dict(page.detail.detail.fields)
+    assert "Account" in labels and "Status" in labels
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == TAB_ACCOUNTS
+    accounts = window.current_page()
+    assert accounts.model.rowCount() > 0  # loaded when first shown
+    accounts.table.selectRow(0)
+    assert accounts.detail.detail.kind == "account"
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == TAB_QUOTES
+    window.current_page().table.selectRow(1)
+    assert window.current_page().detail.detail.tables[0].title == "Lines"
+
+
+def test_copy_rows_puts_tab_separated_text_with_headers_on_the_clipboard(qtbot, filled_store, settings) -> None:
+    window = make_window(qtbot, filled_store, settings)
+    page = window.current_page()
+    page.table.selectRow(0)
+    page.table.setFocus()
+    window.action_copy.trigger()
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t")[:2] == ["Order", "Status"]
+    assert lines[1].split("\t")[0] == page.model.data(page.model.index(0, 0))
+
+
+def test_window_state_survives_a_restart(qtbot, filled_store, settings) -> None:
+    window = make_window(qtbot, filled_store, settings)
+    window.tabs.setCurrentIndex(TAB_ACCOUNTS)
+    window.pages[TAB_ORDERS].table.horizontalHeader().resizeSection(2, 333)
+    window.pages[TAB_ORDERS].model.sort(ORDERS.column_index("account"), Qt.SortOrder.AscendingOrder)
+    window.pages[TAB_ORDERS].show_sort_indicator()
+    window.close()
+    again = make_window(qtbot, filled_store, settings)
+    assert again.tabs.currentIndex() == TAB_ACCOUNTS
+    orders = again.pages[TAB_ORDERS]
+    assert orders.table.horizontalHeader().sectionSize(2) == 333
+    again.tabs.setCurrentIndex(TAB_ORDERS)
+    assert orders.model.sort_state() == (ORDERS.column_index("account"), Qt.SortOrder.AscendingOrder)
+
+
+def test_about_names_the_version(qtbot, filled_store, settings, monkeypatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    window = make_window(qtbot, filled_store, settings)
+    window.action_about.trigger()
+    from qtc_desktop import __version__
+
+    assert __version__ in shown[0]
+
+
+def test_preferences_are_saved(qtbot, filled_store, settings, monkeypatch) -> None:
+    from qtc_desktop.ui.preferences import Preferences, PreferencesDialog
+
+    def fake_exec(dialog: PreferencesDialog) -> int:
+        dialog.name.setText("Dana Coordinator")
+        dialog.paper.setCurrentText("Letter")
+        return PreferencesDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PreferencesDialog, "exec", fake_exec)
+    window = make_window(qtbot, filled_store, settings)
+    window.action_preferences.trigger()
+    loaded = Preferences.load(settings)
+    assert loaded.who == "Dana Coordinator"
+    assert loaded.paper_size == "Letter"
