@@ -71,7 +71,7 @@ def main(argv: list[str]) -> int:
     if task == "installer":
         return run("bash", ".ci/build_installer.sh", env=dict(os.environ, PYTHON=str(PYTHON)))
     if task == "screenshots":
-        return run(PYTHON, "tests/ui/make_screenshots.py", env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        return run(PYTHON, "-m", "qtc_desktop.ui.screenshots", env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     return 2
 
 

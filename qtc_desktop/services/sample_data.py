@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -89,6 +90,7 @@ class _Generator:
         self.progress = progress
         self.now = utc_now()
         self.shipments = 0
+        self.accounts: dict[int, dict[str, Any]] = {}
 
     def run(self, order_count: int) -> SampleSummary:
         account_ids = self._accounts(max(12, min(5000, order_count // 4)))
@@ -113,7 +115,9 @@ class _Generator:
         for index in range(count):
             city, postal, region, country, street = self.rng.choice(catalog.PLACES)
             name = self._company_name(country, used)
-            slug = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum())[:18] or "client"
+            slug = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum())[:18]
+            if len(slug) < 4:  # a name in Greek or Cyrillic script
+                slug = f"client{index + 1}-{country.lower()}"
             rows.append({
                 "external_id": f"001{index + 1:012d}",
                 "name": name,
@@ -127,7 +131,9 @@ class _Generator:
                 "created_at": self.now,
                 "updated_at": self.now,
             })
-        return self._insert(Account.__table__, rows)
+        ids = self._insert(Account.__table__, rows)
+        self.accounts = dict(zip(ids, rows))
+        return ids
 
     def _company_name(self, country: str, used: set[str]) -> str:
         native = catalog.NATIVE_NAMES.get(country)
@@ -277,8 +283,7 @@ class _Generator:
             "instructions": self.rng.choice((None, None, "Deliver to loading dock B, 8:00-16:00.",
                                              "Call the contact 30 minutes before arrival.")),
             "contact_name": contact if detailed else None,
-            "contact_email": (contact.lower().replace(" ", ".").replace("'", "") + "@example.com"
-                              if detailed else None),
+            "contact_email": _email(contact) if detailed else None,
             "contact_phone": f"+1 555 {self.rng.randint(1000, 9999)}" if detailed else None,
             "erp_order_number": f"SO{self.rng.randint(1000000, 9999999)}"
             if status not in {OrderStatus.DRAFT, OrderStatus.READY, OrderStatus.CANCELLED} else None,
@@ -315,7 +320,12 @@ class _Generator:
                 "effective_date": None,
                 "extra": {},
             })
-        order["ship_to_name"] = order["bill_to_name"] = None
+        account = self.accounts[quote["account_id"]]
+        for prefix in ("ship_to", "bill_to"):
+            known = detailed or prefix == "bill_to"  # a draft may not know where it goes yet
+            order[f"{prefix}_name"] = account["name"] if known else None
+            for part in ("street", "city", "postal_code", "region", "country"):
+                order[f"{prefix}_{part}"] = account[part] if known else None
         return order, lines
 
     def _shipments_and_history(self, orders: list[dict[str, Any]], order_ids: list[int],
@@ -398,6 +408,11 @@ _PRODUCTS_BY_CODE = {product.code: product for product in catalog.PRODUCTS}
 
 def _product(code: str) -> catalog.Product:
     return _PRODUCTS_BY_CODE[code]
+
+
+def _email(person: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", person).encode("ascii", "ignore").decode()
+    return ascii_name.lower().replace(" ", ".").replace("'", "") + "@example.com"
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -75,6 +75,9 @@ class ListPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("table")
         self.table.setModel(self.model)
+        # Turning sorting on sorts by the header's indicator: point it at the list's own
+        # default first, or every list would start sorted by its first column, descending.
+        self.show_sort_indicator()
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
 from qtc_desktop.services.lists import ORDERS
+from qtc_desktop.ui.list_model import RawValueRole
 from qtc_desktop.ui.main_window import TAB_ACCOUNTS, TAB_ORDERS, TAB_QUOTES, MainWindow
 
 
@@ -97,6 +98,18 @@ def test_selecting_a_row_shows_its_detail(qtbot, filled_store, settings) -> None
     assert window.tabs.currentIndex() == TAB_QUOTES
     window.current_page().table.selectRow(1)
     assert window.current_page().detail.detail.tables[0].title == "Lines"
+
+
+def test_each_list_starts_in_its_default_order(qtbot, filled_store, settings) -> None:
+    window = make_window(qtbot, filled_store, settings)
+    for index, page in enumerate(window.pages):
+        window.tabs.setCurrentIndex(index)
+        key = page.spec.default_sort
+        column = page.spec.column_index(key)
+        values = [page.model.data(page.model.index(r, column), RawValueRole) for r in range(page.model.rowCount())]
+        expected = sorted(values, reverse=page.spec.default_descending)
+        assert values == expected, page.spec.name
+        assert page.table.horizontalHeader().sortIndicatorSection() == column
 
 
 def test_copy_rows_puts_tab_separated_text_with_headers_on_the_clipboard(qtbot, filled_store, settings) -> None:
