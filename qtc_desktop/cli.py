@@ -139,15 +139,18 @@ def _listing(fetch: Callable[[Any], list[dict[str, Any]]], columns: Sequence[str
 
 
 def _db_info(args: argparse.Namespace) -> int:
+    from qtc_desktop.services.identity import database_id
     from qtc_desktop.store.migrate import current_revision
 
     store = _open(args, exclusive=False)
     try:
         with store.engine.connect() as connection:
             revision = current_revision(connection)
+            identity = database_id(connection)
     finally:
         store.close()
-    print(f"database: {store.location}\nengine: {store.engine.dialect.name}\nschema: {revision}")
+    print(f"database: {store.location}\nengine: {store.engine.dialect.name}\nschema: {revision}\n"
+          f"id: {identity}")
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ from qtc_desktop.domain.enums import (
 from qtc_desktop.domain.exports import ExportBatch, ExportBatchOrder, ExportLayout
 from qtc_desktop.domain.orders import FulfillmentOrder, FulfillmentOrderLine
 from qtc_desktop.domain.quotes import Quote, QuoteLine
-from qtc_desktop.domain.settings import ImportMapping, ProductRule
+from qtc_desktop.domain.settings import DatabaseIdentity, ImportMapping, ProductRule
 from qtc_desktop.domain.shipments import Package, Shipment, ShipmentLine
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "ChangeRecord",
     "ChangeSource",
     "ContractedPosition",
+    "DatabaseIdentity",
     "ExportBatch",
     "ExportBatchOrder",
     "ExportLayout",

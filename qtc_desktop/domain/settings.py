@@ -1,4 +1,4 @@
-"""Saved import mappings and product-code rules: what the coordinator taught the app."""
+"""The database's identity, saved import mappings and product rules: what the app was taught."""
 
 from __future__ import annotations
 
@@ -36,3 +36,17 @@ class ProductRule(Base):
     kind: Mapped[FulfillmentKind] = mapped_column(enum_column(FulfillmentKind))
     serialized: Mapped[bool] = mapped_column(default=False)
     priority: Mapped[int] = mapped_column(default=100)
+
+
+class DatabaseIdentity(Base):
+    """One row naming this database, so a workbook exported from another one is recognised.
+
+    Written by migration 0002; the ERP round trip refuses a workbook whose meta sheet names
+    a different database id.
+    """
+
+    __tablename__ = "database_identity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    database_id: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from qtc_desktop.domain import Account, FulfillmentOrder, OrderStatus, Quote, QuoteType
 from qtc_desktop.domain.enums import OPEN_ORDER_STATUSES
+from qtc_desktop.services.text_search import contains_text
 
 ValueKind = Literal["text", "int", "money", "date", "datetime", "status", "quote_type", "flag"]
 
@@ -107,15 +108,8 @@ def _where(spec: ListSpec, statement: Select[Any], query: ListQuery) -> Select[A
             statement = list_filter.apply(statement, value)
     searchable = [column.expression for column in spec.columns if column.searchable]
     for term in query.search.split():
-        pattern = "%" + _escape_like(term) + "%"
-        statement = statement.where(
-            or_(*(expression.ilike(pattern, escape="\\") for expression in searchable))
-        )
+        statement = statement.where(or_(*(contains_text(expression, term) for expression in searchable)))
     return statement
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def format_value(kind: ValueKind, value: Any) -> str:

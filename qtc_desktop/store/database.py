@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qtc_desktop.store.errors import StoreError
@@ -62,6 +63,13 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
     finally:
         cursor.close()
+    # SQLite's lower() folds only A-Z; searches for Köln or Αθήνα need Unicode case folding
+    # (see services/text_search.py, which calls this only for terms that are not ASCII).
+    dbapi_connection.create_function("qtc_casefold", 1, _casefold, deterministic=True)
+
+
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def create_store_engine(url: URL, **kwargs: Any) -> Engine:
@@ -74,11 +82,15 @@ def create_store_engine(url: URL, **kwargs: Any) -> Engine:
             raise StoreError(f"Cannot create the folder for the database {path}: {exc}") from exc
     try:
         engine = create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite", **kwargs)
-    except ModuleNotFoundError as exc:
+    except NoSuchModuleError:
         raise StoreError(
-            f"No driver for {url.drivername}: {exc.name} is not installed "
-            "(for PostgreSQL: pip install 'qtc-desktop[postgresql]')"
-        ) from exc
+            f"Unknown kind of database {url.drivername!r}: use sqlite:///path/to/file.sqlite3 "
+            "or postgresql+psycopg://user@host/dbname"
+        ) from None
+    except ModuleNotFoundError as exc:
+        advice = ("this build of qtc-desktop does not include it" if getattr(sys, "frozen", False)
+                  else "for PostgreSQL: pip install 'qtc-desktop[postgresql]'")
+        raise StoreError(f"No driver for {url.drivername}: {exc.name} is not installed ({advice})") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
     return engine

@@ -22,7 +22,7 @@ from qtc_desktop.store.instance_lock import InstanceLock
 log = logging.getLogger(__name__)
 
 # The newest migration in store/migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0001_initial"
+HEAD_REVISION = "0002_database_identity"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -48,12 +48,15 @@ def open_store(url: URL, *, exclusive: bool = True) -> OpenedStore:
     lock = InstanceLock(path) if path is not None and exclusive else None
     if lock is not None:
         lock.acquire()
+    engine = None
     try:
         engine = create_store_engine(url)
         store = OpenedStore(url=url, engine=engine, lock=lock)
         store.backup_path = _migrate(store, path)
         return store
     except BaseException:
+        if engine is not None:
+            engine.dispose()
         if lock is not None:
             lock.release()
         raise
@@ -127,7 +130,12 @@ def _alembic_config(connection: Connection | None):  # type: ignore[no-untyped-d
 def backup_sqlite(path: Path, *, label: str) -> Path:
     """Copy a live SQLite file with the online backup API (safe while others read it)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.{label}.{stamp}{path.suffix or '.sqlite3'}")
+    suffix = path.suffix or ".sqlite3"
+    target = path.with_name(f"{path.stem}.{label}.{stamp}{suffix}")
+    counter = 1
+    while target.exists():  # two backups within a second must not overwrite each other
+        counter += 1
+        target = path.with_name(f"{path.stem}.{label}.{stamp}-{counter}{suffix}")
     source = sqlite3.connect(path)
     try:
         destination = sqlite3.connect(target)
