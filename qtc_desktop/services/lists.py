@@ -18,9 +18,20 @@ from sqlalchemy.orm import aliased
 
 from qtc_desktop.domain import Account, FulfillmentOrder, OrderStatus, Quote, QuoteType
 from qtc_desktop.domain.enums import OPEN_ORDER_STATUSES
-from qtc_desktop.services.text_search import contains_text
+from qtc_desktop.services.text_search import contains_text, unindexed
 
 ValueKind = Literal["text", "int", "money", "date", "datetime", "status", "quote_type", "flag"]
+
+
+@dataclass(frozen=True)
+class Related:
+    """A table a list shows columns of, reached through a foreign key of the listed table."""
+
+    entity: Any  # an aliased ORM class
+    foreign_key: SQLColumnExpression[int]
+
+    def join(self, statement: Select[Any]) -> Select[Any]:
+        return statement.join(self.entity, self.entity.id == self.foreign_key)
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,12 @@ class ListColumn:
     kind: ValueKind = "text"
     searchable: bool = False
     width: int = 110  # a sensible first width in pixels, before the user resizes
+    related: Related | None = None  # set when the column lives in another table
+
+    @property
+    def nullable(self) -> bool:
+        """Whether blanks can occur: only those columns need NULLS LAST, which can cost an index."""
+        return bool(getattr(self.expression, "nullable", False))  # counts are never blank
 
 
 @dataclass(frozen=True)
@@ -46,7 +63,7 @@ class ListFilter:
 class ListSpec:
     name: str
     id_column: SQLColumnExpression[int]
-    base: Callable[[], Select[Any]]  # SELECT ... FROM with the joins every column needs
+    base: Callable[[], Select[Any]]  # SELECT ... FROM the listed table, joined to every related one
     columns: tuple[ListColumn, ...]
     filters: tuple[ListFilter, ...] = ()
     default_sort: str = ""
@@ -73,17 +90,26 @@ class ListQuery:
 
 
 def row_ids(connection: Connection, spec: ListSpec, query: ListQuery) -> list[int]:
-    """The ids of every row that matches, in display order."""
-    statement = spec.base().with_only_columns(spec.id_column)
-    statement = _where(spec, statement, query)
+    """The ids of every matching row, in display order.
+
+    Only the table the sort column lives in is joined; searches reach related tables
+    through `IN (SELECT id ...)`, so the common case reads one table and an index.
+    """
     sort = spec.column(query.sort_key or spec.default_sort)
     descending = query.descending if query.sort_key else spec.default_descending
-    order = sort.expression.desc() if descending else sort.expression.asc()
-    # The id as a tie-breaker keeps the order stable between fetches and across engines;
-    # NULLs sort last either way, as a person expects of a blank field.
+    statement = select(spec.id_column)
+    if sort.related is not None:
+        statement = sort.related.join(statement)
+    statement = _where(spec, statement, query)
+    key: Any = sort.expression
+    if query.search.strip():
+        key = unindexed(key)  # a search leaves few rows: sort them, do not walk an index
+    order = key.desc() if descending else key.asc()
+    if sort.nullable:
+        order = order.nulls_last()  # blanks last either way, on every engine
+    # The id as a tie-breaker keeps the order stable between fetches and across engines.
     tie = spec.id_column.desc() if descending else spec.id_column.asc()
-    statement = statement.order_by(sort.expression.is_(None), order, tie)
-    return list(connection.execute(statement).scalars())
+    return list(connection.execute(statement.order_by(order, tie)).scalars())
 
 
 def fetch_rows(connection: Connection, spec: ListSpec, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
@@ -106,9 +132,18 @@ def _where(spec: ListSpec, statement: Select[Any], query: ListQuery) -> Select[A
         value = query.filters.get(list_filter.key, list_filter.default)
         if value:
             statement = list_filter.apply(statement, value)
-    searchable = [column.expression for column in spec.columns if column.searchable]
+    own = [column.expression for column in spec.columns if column.searchable and column.related is None]
+    related: dict[int, tuple[Related, list[SQLColumnExpression[Any]]]] = {}
+    for column in spec.columns:
+        if column.searchable and column.related is not None:
+            related.setdefault(id(column.related), (column.related, []))[1].append(column.expression)
     for term in query.search.split():
-        statement = statement.where(or_(*(contains_text(expression, term) for expression in searchable)))
+        matches = [contains_text(expression, term) for expression in own]
+        for relation, expressions in related.values():
+            matches.append(relation.foreign_key.in_(
+                select(relation.entity.id).where(or_(*(contains_text(e, term) for e in expressions)))
+            ))
+        statement = statement.where(or_(*matches))
     return statement
 
 
@@ -135,6 +170,8 @@ def format_value(kind: ValueKind, value: Any) -> str:
 
 _order_account = aliased(Account)
 _order_quote = aliased(Quote)
+_ORDER_ACCOUNT = Related(_order_account, FulfillmentOrder.account_id)
+_ORDER_QUOTE = Related(_order_quote, FulfillmentOrder.quote_id)
 
 
 def _orders_base() -> Select[Any]:
@@ -160,15 +197,18 @@ ORDERS = ListSpec(
     columns=(
         ListColumn("number", "Order", FulfillmentOrder.number, searchable=True, width=100),
         ListColumn("status", "Status", FulfillmentOrder.status, "status", width=110),
-        ListColumn("account", "Account", _order_account.name, searchable=True, width=220),
-        ListColumn("quote", "Quote", _order_quote.number, searchable=True, width=120),
+        ListColumn("account", "Account", _order_account.name, searchable=True, width=220,
+                   related=_ORDER_ACCOUNT),
+        ListColumn("quote", "Quote", _order_quote.number, searchable=True, width=120,
+                   related=_ORDER_QUOTE),
         ListColumn("requested_date", "Requested", FulfillmentOrder.requested_date, "date", width=95),
         ListColumn("promised_date", "Promised", FulfillmentOrder.promised_date, "date", width=95),
         ListColumn("carrier", "Carrier", FulfillmentOrder.carrier, searchable=True, width=90),
         ListColumn("customer_po", "Customer PO", FulfillmentOrder.customer_po, searchable=True),
         ListColumn("erp_order_number", "ERP order", FulfillmentOrder.erp_order_number, searchable=True),
-        ListColumn("net_total", "Net total", _order_quote.net_total, "money", width=110),
-        ListColumn("currency", "Cur.", _order_quote.currency, width=50),
+        ListColumn("net_total", "Net total", _order_quote.net_total, "money", width=110,
+                   related=_ORDER_QUOTE),
+        ListColumn("currency", "Cur.", _order_quote.currency, width=50, related=_ORDER_QUOTE),
         ListColumn("changed_since_export", "Changed", FulfillmentOrder.changed_since_export, "flag", width=70),
     ),
     filters=(
@@ -188,6 +228,7 @@ ORDERS = ListSpec(
 # -- Quotes -----------------------------------------------------------------------------
 
 _quote_account = aliased(Account)
+_QUOTE_ACCOUNT = Related(_quote_account, Quote.account_id)
 
 
 def _quotes_base() -> Select[Any]:
@@ -212,7 +253,8 @@ QUOTES = ListSpec(
         ListColumn("number", "Quote", Quote.number, searchable=True, width=120),
         ListColumn("revision", "Rev.", Quote.revision, "int", width=45),
         ListColumn("type", "Type", Quote.type, "quote_type", width=100),
-        ListColumn("account", "Account", _quote_account.name, searchable=True, width=220),
+        ListColumn("account", "Account", _quote_account.name, searchable=True, width=220,
+                   related=_QUOTE_ACCOUNT),
         ListColumn("quote_date", "Date", Quote.quote_date, "date", width=95),
         ListColumn("line_count", "Lines", Quote.line_count, "int", width=55),
         ListColumn("net_total", "Net total", Quote.net_total, "money", width=110),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from types import TracebackType
 
@@ -54,6 +55,7 @@ def run_app(db: str | None = None, quit_after: float | None = None) -> int:
     try:
         store: OpenedStore = open_store(resolve_url(db))
     except StoreError as exc:
+        gc.enable()
         QMessageBox.critical(None, "qtc-desktop", str(exc))
         return 1
     from qtc_desktop.ui.main_window import MainWindow
@@ -65,6 +67,10 @@ def run_app(db: str | None = None, quit_after: float | None = None) -> int:
             window.first_list_painted.connect(
                 lambda: QTimer.singleShot(int(quit_after * 1000), window.close))
         window.show()
+        # What start-up made lives as long as the window: move it out of the collector's
+        # way for good, then collect normally again (see cli.main).
+        gc.freeze()
+        gc.enable()
         return app.exec()
     finally:
         sys.excepthook = sys.__excepthook__

@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         job.signals.failed.connect(lambda message: QMessageBox.warning(self, "Sample data", message))
         job.signals.cancelled.connect(lambda: self.statusBar().showMessage("Sample data cancelled; nothing was stored", 5000))
         job.signals.finished.connect(dialog.reset)
-        self.sample_job = job
+        self.sample_job, self.sample_progress = job, dialog
         self.jobs.start(job)
 
     def _sample_data_loaded(self, summary: SampleSummary) -> None:

@@ -33,6 +33,40 @@ def test_empty_database_offers_sample_data_and_loads_it(qtbot, empty_store, sett
     assert not window.action_sample.isEnabled()
 
 
+def test_cancelling_sample_data_stores_nothing(qtbot, empty_store, settings, monkeypatch) -> None:
+    import time
+
+    import qtc_desktop.ui.main_window as main_window_module
+    from qtc_desktop.domain import Account
+    from qtc_desktop.services.sample_data import is_empty
+
+    def endless_sample_data(session, *, progress):
+        session.add(Account(name="Half-made Account Ltd"))
+        session.flush()  # written inside the job's transaction, not yet committed
+        while True:
+            progress.step(1, 2, "Creating quotes and orders")  # raises once cancelled
+            time.sleep(0.01)
+
+    monkeypatch.setattr(main_window_module, "load_sample_data", endless_sample_data)
+    window = make_window(qtbot, empty_store, settings)
+    window.action_sample.trigger()
+    job = window.sample_job
+    reports: list[tuple[int, int, str]] = []
+    outcome: list[str] = []
+    job.signals.progress.connect(lambda *report: reports.append(report))
+    job.signals.cancelled.connect(lambda: outcome.append("cancelled"))
+    qtbot.waitUntil(lambda: len(reports) > 0, timeout=10000)
+    from PySide6.QtWidgets import QPushButton
+
+    window.sample_progress.findChild(QPushButton).click()  # the dialog's Cancel button
+    qtbot.waitUntil(lambda: outcome == ["cancelled"], timeout=10000)
+    window.jobs.wait()
+    assert window.empty_banner.isVisible()
+    with empty_store.session() as session:
+        assert is_empty(session)
+    assert "nothing was stored" in window.statusBar().currentMessage()
+
+
 def _button(window: MainWindow):
     from PySide6.QtWidgets import QPushButton
 
