@@ -6,10 +6,10 @@ even the 100,000-order database the benchmarks use is made in seconds.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import random
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -419,11 +419,5 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
-    last = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28,
-            31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-    return dt.date(year, month, min(day.day, last))
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
-
-def iter_chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

@@ -29,7 +29,7 @@ SEARCH_DELAY_MS = 150  # wait for a pause in typing before asking the database
 class ListPage(QWidget):
     """The Quotes, Orders or Accounts list."""
 
-    # (number of rows shown, number of the selected row id or 0)
+    # How many rows the list shows now, after every refresh.
     count_changed = Signal(int)
 
     def __init__(self, store: Store, spec: ListSpec, noun: str, parent: QWidget | None = None) -> None:
@@ -139,7 +139,8 @@ class ListPage(QWidget):
         return {
             "header": self.table.horizontalHeader().saveState(),
             "splitter": self.splitter.saveState(),
-            "detail_visible": "1" if self.detail.isVisible() else "0",
+            # isHidden, not isVisible: a list on another tab is invisible, its pane not hidden.
+            "detail_visible": "0" if self.detail.isHidden() else "1",
         }
 
     def restore_state(self, state: dict[str, object]) -> None:

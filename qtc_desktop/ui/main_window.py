@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -89,8 +89,8 @@ class MainWindow(QMainWindow):
         banner.setObjectName("emptyBanner")
         banner.setFrameShape(QFrame.Shape.StyledPanel)
         banner.setStyleSheet("#emptyBanner { background: palette(alternate-base); }")
-        text = QLabel("<b>This database is empty.</b> Import quotes to start, or load sample "
-                      "data to look around: accounts, quotes and orders in every state.")
+        text = QLabel("<b>This database is empty.</b> Load sample data to look around: "
+                      "accounts, quotes and orders in every state, made up by the app.")
         text.setWordWrap(True)
         button = QPushButton("Load &Sample Data")
         button.setObjectName("loadSampleData")
@@ -300,8 +300,7 @@ class MainWindow(QMainWindow):
                                 if self.settings.value(f"lists/{page.spec.name}/{key}") is not None})
         tab = str(self.settings.value("window/tab", TAB_ORDERS))
         self.tabs.setCurrentIndex(int(tab) if tab.isdigit() and int(tab) < len(self.pages) else TAB_ORDERS)
-        self.action_detail.setChecked(self.pages[0].detail.isVisibleTo(self.pages[0]) or
-                                      self.settings.value("lists/quotes/detail_visible") is None)
+        self.action_detail.setChecked(not self.pages[0].detail.isHidden())
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -318,10 +317,8 @@ class MainWindow(QMainWindow):
         self.save_state()
         super().closeEvent(event)
 
-    def eventFilter(self, watched: object, event: object) -> bool:
-        from PySide6.QtCore import QEvent
-
-        if not self._first_paint_seen and getattr(event, "type", lambda: None)() == QEvent.Type.Paint:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._first_paint_seen and event.type() == QEvent.Type.Paint:
             self._first_paint_seen = True
             QTimer.singleShot(0, self.first_list_painted.emit)
         return False

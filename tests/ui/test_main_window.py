@@ -170,6 +170,19 @@ def test_window_state_survives_a_restart(qtbot, filled_store, settings) -> None:
     assert orders.table.horizontalHeader().sectionSize(2) == 333
     again.tabs.setCurrentIndex(TAB_ORDERS)
     assert orders.model.sort_state() == (ORDERS.column_index("account"), Qt.SortOrder.AscendingOrder)
+    assert orders.detail.isVisible() and again.action_detail.isChecked()
+
+
+def test_hiding_the_detail_pane_is_remembered(qtbot, filled_store, settings) -> None:
+    window = make_window(qtbot, filled_store, settings)
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert not window.current_page().detail.isVisible()
+    window.close()
+    again = make_window(qtbot, filled_store, settings)
+    assert not again.action_detail.isChecked()
+    assert all(page.detail.isHidden() for page in again.pages)
+    again.action_detail.trigger()
+    assert again.current_page().detail.isVisible()
 
 
 def test_about_names_the_version(qtbot, filled_store, settings, monkeypatch) -> None:
