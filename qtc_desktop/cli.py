@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from qtc_desktop import __version__
@@ -55,6 +56,19 @@ def build_parser() -> argparse.ArgumentParser:
         listing.add_argument("--json", action="store_true", help="JSON on stdout (default: a table)")
 
     commands.add_parser("db-info", help="say which database is used and its schema revision")
+
+    importing = commands.add_parser(
+        "import", help="import accepted quotes from xlsx, xlsm, ods, xls or csv files",
+        description="Each file is stored whole or not at all; a rejected file stores nothing "
+                    "while the others still import.")
+    importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    importing.add_argument("--dry-run", action="store_true", help="check and report; store nothing")
+    importing.add_argument("--mapping", metavar="NAME", help="a saved column mapping to use")
+    importing.add_argument("--date-order", choices=("dmy", "mdy"),
+                           help="how to read dates like 03/04/2026 when the file does not tell")
+    importing.add_argument("--decimal-comma", action=argparse.BooleanOptionalAction, default=None,
+                           help="numbers are written 1.234,56 (default: decided from the file)")
+    importing.add_argument("--json", action="store_true", help="the result as JSON on stdout")
     return parser
 
 
@@ -163,6 +177,58 @@ def _db_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace) -> int:
+    from qtc_desktop.services.importing.building import ReadOptions
+    from qtc_desktop.services.importing.service import ImportOptions, import_file, preview_file
+
+    options = ImportOptions(mapping=args.mapping,
+                            read=ReadOptions(date_order=args.date_order, decimal_comma=args.decimal_comma))
+    store = _open(args, exclusive=not args.dry_run)
+    results = []
+    try:
+        for path in args.files:
+            if args.dry_run:
+                with store.session() as session:
+                    results.append(preview_file(session, path, options))
+                    session.rollback()
+            else:
+                with store.transaction() as session:
+                    results.append(import_file(session, path, options, who=_os_user()))
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"files": [result.as_json() for result in results]})
+    else:
+        for result in results:
+            _print_import(result, dry_run=args.dry_run)
+    return EXIT_OK if all(result.ok for result in results) else EXIT_FAILURE
+
+
+def _print_import(result: Any, *, dry_run: bool) -> None:
+    name = result.path.name
+    if not result.ok:
+        print(f"{name}: not imported, {len(result.problems)} problem(s); nothing was stored", file=sys.stderr)
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return
+    verb = "would import" if dry_run else "imported"
+    print(f"{name}: {verb} {len(result.quotes)} quote(s)")
+    for quote in result.quotes:
+        print(f"  {quote.number} rev {quote.revision} ({quote.type}) {quote.account}: {quote.lines} lines, "
+              f"{quote.net_total:,.2f} {quote.currency}, {quote.status}")
+        for change in quote.changes:
+            print(f"      {change}")
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def _print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -200,4 +266,5 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "orders": _listing(_order_rows, ("id", "number", "status", "account", "quote", "lines", "requested_date")),
     "accounts": _listing(_account_rows, ("id", "name", "external_id", "quotes", "open_orders")),
     "db-info": _db_info,
+    "import": _import,
 }

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QMimeData, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -27,6 +31,10 @@ from qtc_desktop.store import Store
 from qtc_desktop.ui.jobs import Job, JobRunner
 from qtc_desktop.ui.list_page import ListPage
 from qtc_desktop.ui.preferences import Preferences, PreferencesDialog
+
+if TYPE_CHECKING:  # the import window loads when first used, not at start-up
+    from qtc_desktop.services.importing.service import FilePreview
+    from qtc_desktop.ui.import_dialog import ImportDialog
 
 TAB_QUOTES, TAB_ORDERS, TAB_ACCOUNTS = range(3)
 
@@ -81,6 +89,8 @@ class MainWindow(QMainWindow):
         self._update_empty_banner()
         self._first_paint_seen = False
         self.current_page().table.viewport().installEventFilter(self)
+        self.import_dialog: ImportDialog | None = None
+        self.setAcceptDrops(True)  # quote files dropped anywhere on the window are imported
 
     # -- building ---------------------------------------------------------------------
 
@@ -103,6 +113,11 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         style = self.style()
+        self.action_import = QAction(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton),
+                                     "&Import Quotes…", self)
+        self.action_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.action_import.setStatusTip("Preview and import accepted quotes from xlsx, xlsm, ods, xls or csv files")
+        self.action_import.triggered.connect(self.import_quotes)
         self.action_sample = QAction("Load &Sample Data…", self)
         self.action_sample.setStatusTip("Fill this empty database with realistic sample data")
         self.action_sample.triggered.connect(self.load_sample_data)
@@ -154,6 +169,7 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.action_import)
         file_menu.addAction(self.action_sample)
         file_menu.addSeparator()
         file_menu.addAction(self.action_preferences)
@@ -177,6 +193,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.action_import)
         toolbar.addAction(self.action_refresh)
         toolbar.addAction(self.action_find)
 
@@ -270,6 +287,53 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Loaded {summary.accounts} accounts, {summary.quotes} quotes and {summary.orders} orders", 5000)
 
+    # -- importing ----------------------------------------------------------------------
+
+    def import_quotes(self) -> None:
+        """File ▸ Import Quotes…: choose files, then preview and import them."""
+        from qtc_desktop.ui.import_dialog import IMPORT_FILTER
+
+        folder = str(self.settings.value("import/folder", ""))
+        chosen, _filter = QFileDialog.getOpenFileNames(self, "Import Quotes", folder, IMPORT_FILTER)
+        if chosen:
+            self.settings.setValue("import/folder", str(Path(chosen[0]).parent))
+            self.import_files([Path(name) for name in chosen])
+
+    def import_files(self, paths: list[Path]) -> ImportDialog:
+        """Open the Import dialog on these files; it previews each one straight away."""
+        from qtc_desktop.ui.import_dialog import ImportDialog
+
+        previous = self.import_dialog
+        if previous is not None and not previous.busy_jobs():
+            previous.deleteLater()  # a busy one is cancelling; it goes with the window
+        dialog = ImportDialog(self.store, self.jobs, paths, self.preferences.who, self)
+        dialog.imported.connect(self._quotes_imported)
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _quotes_imported(self, preview: FilePreview) -> None:
+        from qtc_desktop.ui.import_dialog import status_counts
+
+        self._loaded.clear()
+        self._tab_changed(self.tabs.currentIndex())
+        self._update_empty_banner()
+        self.statusBar().showMessage(f"Imported {preview.path.name}: {status_counts(preview)}", 10000)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _dropped_files(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_files(paths)
+
     def edit_preferences(self) -> None:
         dialog = PreferencesDialog(self.preferences, self)
         if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
@@ -322,6 +386,16 @@ class MainWindow(QMainWindow):
             self._first_paint_seen = True
             QTimer.singleShot(0, self.first_list_painted.emit)
         return False
+
+
+def _dropped_files(mime: QMimeData) -> list[Path]:
+    """The quote files among what is being dragged; other files are left out."""
+    from qtc_desktop.ui.import_dialog import IMPORT_SUFFIXES
+
+    if not mime.hasUrls():
+        return []
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [path for path in paths if path.suffix.lower() in IMPORT_SUFFIXES]
 
 
 def _tsv_cell(value: object) -> str:

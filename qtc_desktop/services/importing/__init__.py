@@ -1,0 +1,1 @@
+"""Importing accepted quotes from spreadsheet and CSV files."""

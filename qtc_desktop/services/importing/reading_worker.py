@@ -1,0 +1,327 @@
+"""Parses a quote file in a child process, where a hostile file can take down only the child."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import os
+import posixpath
+import sys
+import traceback
+import zipfile
+import zlib
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import python_calamine
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+
+from qtc_desktop.services.importing.sniffing import (
+    DELIMITER_NAMES,
+    OLE2_MAGIC,
+    ReadLimits,
+    Refused,
+    SheetScan,
+    container_of,
+    decode_text,
+    explicit_delimiter,
+    guard_zip,
+    scan_worksheet,
+    sniff_delimiter,
+    zip_kind,
+)
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element  # the type only: parsing goes through defusedxml
+
+# This module imports neither the database layer nor reading.py: the child process starts
+# from nothing, and SQLAlchemy alone would add a quarter of a second to every read.
+
+class SheetParts(NamedTuple):
+    """RawSheet's fields, as the child sends them back to reading.py."""
+
+    name: str
+    rows: list[list[object]]  # cells as RawSheet describes them
+    hidden: bool
+    hidden_columns: frozenset[int]
+    formulas_without_value: tuple[tuple[int, int], ...]
+
+
+class WorkbookParts(NamedTuple):
+    kind: str
+    sheets: list[SheetParts]
+    date1904: bool
+    notes: list[str]
+
+
+class _XlsxSheet(NamedTuple):
+    part: str  # the worksheet's path inside the zip
+    hidden: bool
+
+
+def run(path: str, name: str, limits: ReadLimits, sender: Connection, stderr_path: str) -> None:
+    """The child's entry point: read, send one (status, payload) pair, exit.
+
+    status is "ok" (payload: WorkbookParts), "refused" or "damaged" (payload: the message for
+    the user), "memory" (payload: ""), or "bug" (payload: a traceback).
+    """
+    # Rust's "memory allocation failed" and panics go to fd 2; the parent reads them from here.
+    with open(stderr_path, "ab", buffering=0) as log:
+        os.dup2(log.fileno(), 2)
+    _limit_resources(limits)
+    outcome: tuple[str, object]
+    try:
+        outcome = ("ok", read_file(Path(path), name, limits))
+    except Refused as exc:
+        outcome = ("refused", str(exc))
+    except MemoryError:
+        outcome = ("memory", "")
+    except (python_calamine.CalamineError, zipfile.BadZipFile, zlib.error, EOFError, OSError,
+            ParseError, UnicodeDecodeError, csv.Error) as exc:
+        outcome = ("damaged", f"{name} is damaged: {_describe(exc)}")
+    except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+        if type(exc).__name__ == "PanicException":
+            outcome = ("damaged", f"{name} is damaged: the spreadsheet reader gave up ({exc})")
+        else:
+            outcome = ("bug", traceback.format_exc())
+    try:
+        sender.send(outcome)
+    except MemoryError:
+        sender.send(("memory", ""))
+    finally:
+        sender.close()
+
+
+def _limit_resources(limits: ReadLimits) -> None:
+    """Cap the child's memory and, should the parent die and leave it running, its CPU time."""
+    if sys.platform == "win32":
+        return  # no rlimits; the worksheet scan, the cell limit and the parent's timeout remain
+    import resource
+
+    wanted = [(resource.RLIMIT_AS, limits.max_memory_bytes),
+              (getattr(resource, "RLIMIT_DATA", None), limits.max_memory_bytes),
+              (resource.RLIMIT_CPU, math.ceil(limits.max_seconds) + 10)]
+    for limit, value in wanted:
+        if limit is None:
+            continue
+        try:
+            _, hard = resource.getrlimit(limit)
+            resource.setrlimit(limit, (value if hard == resource.RLIM_INFINITY else min(value, hard), hard))
+        except (OSError, ValueError):
+            pass  # macOS refuses some limits; the parent's wall-clock timeout still applies
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, zipfile.BadZipFile) and "not a zip file" in str(exc):
+        return "it is not a complete zip archive (was it cut short while downloading or copying?)"
+    return str(exc) or type(exc).__name__
+
+
+def read_file(path: Path, name: str, limits: ReadLimits) -> WorkbookParts:
+    """Every worksheet of an xlsx, xlsm, ods or xls file, or the one sheet of a CSV file."""
+    with path.open("rb") as file:
+        container = container_of(file.read(len(OLE2_MAGIC)))
+    if container is None:
+        return read_csv(path, name, limits)
+    return read_spreadsheet(path, name, limits, container)
+
+
+_CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
+
+
+def read_csv(path: Path, name: str, limits: ReadLimits) -> WorkbookParts:
+    """One sheet named after the file, every cell a str or None, rows padded to one width."""
+    try:
+        text, encoding = decode_text(path.read_bytes())
+    except ValueError:
+        raise Refused(f"{name} is neither a spreadsheet nor a text file") from None
+    notes = [f"Read as {encoding} text"]
+    if path.suffix.lower() not in _CSV_SUFFIXES:
+        notes.append(f"Read as CSV although it is named {path.suffix or 'without an extension'}")
+    delimiter = explicit_delimiter(text)
+    if delimiter is not None:
+        text = text.partition("\n")[2]
+    else:
+        delimiter = sniff_delimiter(text)
+    if delimiter is None:
+        delimiter = ","
+        notes.append("One column only: no commas, semicolons, tabs or vertical bars separate columns")
+    else:
+        notes.append(f"Columns separated by {DELIMITER_NAMES.get(delimiter, repr(delimiter))}")
+    rows: list[list[object]] = []
+    seen: dict[str, str] = {}
+    shared = seen.setdefault  # equal texts as one object: see _shared
+    width = 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for record in reader:
+            rows.append([shared(field, field) if field else None for field in record])
+            width = max(width, len(record))
+            if len(rows) * width > limits.max_cells:
+                raise Refused(f"{name} holds more than {limits.max_cells:,} cells; "
+                              "that is not a quote export")
+    except csv.Error as exc:
+        raise Refused(f"{name} is damaged near line {reader.line_num:,}: {exc}") from None
+    for row in rows:
+        row.extend([None] * (width - len(row)))
+    return WorkbookParts("csv", [SheetParts(path.stem, rows, False, frozenset(), ())], False, notes)
+
+
+def read_spreadsheet(path: Path, name: str, limits: ReadLimits, container: str) -> WorkbookParts:
+    """Every worksheet of an xlsx, xlsm, ods or xls file, with cells at A1 origin."""
+    scans: dict[str, SheetScan] = {}
+    xlsx_sheets: dict[str, _XlsxSheet] = {}
+    date1904 = False
+    notes: list[str] = []
+    if container == "ole2":
+        kind = "xls"
+    else:
+        with zipfile.ZipFile(path) as zf:
+            guard_zip(zf, name, limits)
+            kind = zip_kind(zf, name)
+            if kind != "ods":
+                date1904, xlsx_sheets = _xlsx_structure(zf, name)
+                # Matched as calamine may match them; a sheet left unscanned would be unguarded.
+                members = {member.lower(): member for member in zf.namelist()}
+                for sheet, found in xlsx_sheets.items():
+                    part = members.get(found.part.replace("\\", "/").lower())
+                    if part is not None:
+                        scans[sheet] = scan_worksheet(zf, part, sheet, name, limits)
+    if kind == "xlsm":
+        notes.append("Macro-enabled workbook: its macros were not run")
+    if date1904:
+        notes.append("The workbook uses the 1904 date system (from old Excel for Mac)")
+    try:
+        sheets = _read_sheets(path, name, scans, xlsx_sheets, limits, notes)
+    except python_calamine.PasswordError:
+        raise Refused(f"{name} is password-protected; save it without a password and try again") from None
+    except python_calamine.CalamineError:
+        # Excel's "Encrypt with Password" wraps an xlsx in an OLE2 file calamine takes for xls.
+        if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            raise Refused(f"{name} is password-protected; save it without a password and try again") from None
+        raise
+    if not sheets:
+        raise Refused(f"{name} has no worksheets")
+    return WorkbookParts(kind, sheets, date1904, notes)
+
+
+_MAIN_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
+def _xlsx_structure(zf: zipfile.ZipFile, name: str) -> tuple[bool, dict[str, _XlsxSheet]]:
+    """date1904 and, per worksheet name, its part and whether workbook.xml hides it."""
+    workbook, relations = (_parse(zf, part, name) for part in _MAIN_PARTS)
+    targets = {
+        relation.get("Id"): relation.get("Target", "")
+        for relation in relations.iter()
+        if _local(relation.tag) == "Relationship" and relation.get("Type", "").endswith("/worksheet")
+    }
+    date1904 = False
+    sheets: dict[str, _XlsxSheet] = {}
+    for element in workbook.iter():
+        tag = _local(element.tag)
+        if tag == "workbookPr":
+            date1904 = element.get("date1904", "").strip().lower() in ("1", "true")
+        elif tag == "sheet":
+            relation = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            target = targets.get(relation)
+            if target is not None:  # chart sheets and dialog sheets have other relation types
+                part = target[1:] if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                hidden = element.get("state", "visible") in ("hidden", "veryHidden")
+                sheets[element.get("name", "")] = _XlsxSheet(part, hidden)
+    return date1904, sheets
+
+
+def _parse(zf: zipfile.ZipFile, part: str, name: str) -> Element:
+    try:
+        data = zf.read(part)
+    except KeyError:
+        raise Refused(f"{name} is damaged: it has no {part}") from None
+    try:
+        # defusedxml, never xml.etree: it refuses DTDs, entity expansion and external entities.
+        root: Element = fromstring(data, forbid_dtd=True)
+        return root
+    except DefusedXmlException as exc:
+        raise Refused(f"{name}: part '{part}' was refused as a possible XML attack ({exc})") from None
+    except ParseError as exc:
+        raise Refused(f"{name} is damaged: part '{part}' is not well-formed XML ({exc})") from None
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+# python-calamine rather than openpyxl: about 8x faster than openpyxl's read-only mode, and it
+# reads ods and xls too. openpyxl's read-only mode also trusts the sheet's <dimension ref>:
+# written as C5:D6 over data reaching H8, it silently returns 6 rows of 4 columns.
+def _read_sheets(path: Path, name: str, scans: dict[str, SheetScan], xlsx_sheets: dict[str, _XlsxSheet],
+                 limits: ReadLimits, notes: list[str]) -> list[SheetParts]:
+    sheets: list[SheetParts] = []
+    with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
+        for meta in book.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                kind = _sheet_type(meta.typ)
+                notes.append(f"Sheet '{meta.name}' was skipped: it is a {kind}, not a worksheet")
+                continue
+            scan = scans.get(meta.name, SheetScan())
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = _cells(sheet, name, scan, limits)
+            formulas = tuple(sorted(p for p in scan.formulas_without_value
+                                    if p[0] < len(rows) and rows and p[1] < len(rows[0])))
+            hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible or (
+                meta.name in xlsx_sheets and xlsx_sheets[meta.name].hidden)
+            sheets.append(SheetParts(meta.name, rows, hidden, frozenset(scan.hidden_columns), formulas))
+    return sheets
+
+
+_SHARED_TYPES = (str, dt.date, dt.datetime, dt.time)
+
+
+def _shared(raw: list[list[Any]]) -> list[list[object]]:
+    """raw with '' as None and equal texts and dates as one object each.
+
+    Quote exports repeat the same currency, product and dates on every line; sent once
+    each, they make the pickle to the parent about a third smaller and faster both ways.
+    """
+    seen: dict[object, object] = {}
+    shared = seen.setdefault
+    return [[(shared(v, v) if v != "" else None) if v.__class__ in _SHARED_TYPES else v for v in row]
+            for row in raw]
+
+
+def _sheet_type(typ: python_calamine.SheetTypeEnum) -> str:
+    # "SheetTypeEnum.ChartSheet" -> "chart sheet"; the enum is neither hashable nor named.
+    words = str(typ).rpartition(".")[2].replace("Sheet", " sheet")
+    return words.lower().strip() if words != "Vba" else "VBA module"
+
+
+def _cells(sheet: python_calamine.CalamineSheet, name: str, scan: SheetScan,
+           limits: ReadLimits) -> list[list[object]]:
+    """The sheet's cells from A1, '' made None, error cells as their text, formula cells included.
+
+    calamine's ranges start at the first used cell; to_python(skip_empty_area=False) pads
+    them back to A1. Cells holding an error come out as '' from python-calamine, so the
+    error text (#DIV/0!, #N/A, ...) is put back from the worksheet XML (xlsx/xlsm only).
+    Formulas without a cached value hold nothing, so calamine's range may stop short of
+    them; the rectangle is widened to cover them while it stays within the cell limit.
+    """
+    end = sheet.end
+    height, width = (end[0] + 1, end[1] + 1) if end is not None else (0, 0)
+    if height * width > limits.max_cells:  # xls and ods, which the worksheet scan does not see
+        raise Refused(f"{name}: sheet '{sheet.name}' claims {height:,} rows x {width:,} columns; "
+                      "that is not a quote export")
+    rows = _shared(sheet.to_python(skip_empty_area=False)) if end is not None else []
+    if scan.formulas_without_value:
+        wide = max(width, 1 + max(column for _, column in scan.formulas_without_value))
+        high = max(height, 1 + max(row for row, _ in scan.formulas_without_value))
+        if high * wide <= limits.max_cells:
+            rows = [row + [None] * (wide - width) for row in rows]
+            rows.extend([None] * wide for _ in range(high - height))
+    for (row, column), text in scan.errors.items():
+        if row < len(rows) and column < len(rows[row]) and rows[row][column] is None:
+            rows[row][column] = text
+    return rows
