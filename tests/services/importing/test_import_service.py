@@ -206,3 +206,46 @@ def test_unreadable_files_are_refused_with_a_message(store: OpenedStore, tmp_pat
         result = preview_file(session, path)
     assert not result.ok and "quotes.xlsx" in result.problems[0].message
     assert count(store, Quote) == 0
+
+
+def test_hidden_columns_are_ignored_and_the_sheet_that_fits_is_chosen(store: OpenedStore, tmp_path: Path) -> None:
+    path = tmp_path / "two-sheets.xlsx"
+    workbook = openpyxl.Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    summary.append(["Quote Number", "Account Name", "Net Total"])
+    summary.append(["Q-9", "Acme", 30])
+    lines = workbook.create_sheet("Lines")
+    lines.append(["Quote Number", "Account Name", "Product Code", "Quantity", "Quantity (old)", "Net Total"])
+    lines.append(["Q-9", "Acme", "SKU-1", 3, "not a number", 30])
+    lines.column_dimensions["E"].hidden = True
+    workbook.save(path)
+    workbook.close()
+    result = run(store, path)
+    assert result.ok, result.problems
+    assert result.layout is not None and result.layout.sheet.name == "Lines"
+    assert any("also looked at 'Summary'" in note for note in result.notes)
+    with store.session() as session:
+        line = session.execute(select(QuoteLine)).scalar_one()
+    assert line.quantity == Decimal("3") and line.extra == {}
+
+
+def test_quote_types_from_a_type_column(store: OpenedStore, tmp_path: Path) -> None:
+    rows = [["Quote Number", "Quote Type", "Account Name", "Product Code", "Quantity", "Renewed Contract"],
+            ["Q-R1", "Renewal", "Acme", "SUB-1", 10, "C-100"],
+            ["Q-C1", "Cancellation", "Acme", "SUB-1", 0, "C-100"],
+            ["Q-X1", "Upsell?", "Acme", "SUB-1", 1, None]]
+    result = run(store, write_xlsx(tmp_path / "types.xlsx", rows))
+    assert [(p.row, p.column) for p in result.problems] == [(4, "B")]
+    rows.pop()
+    result = run(store, write_xlsx(tmp_path / "types2.xlsx", rows))
+    assert {q.number: q.type for q in result.quotes} == {"Q-R1": "renewal", "Q-C1": "cancellation"}
+    with store.session() as session:
+        assert session.execute(select(Quote.contract_number).where(Quote.number == "Q-R1")).scalar_one() == "C-100"
+
+
+def test_a_quote_that_disagrees_with_itself_is_an_error_at_the_cell(store: OpenedStore, tmp_path: Path) -> None:
+    rows = [HEADERS, LINES[0], ["Q-1001", "Someone Else Ltd", *LINES[1][2:]]]
+    result = run(store, write_xlsx(tmp_path / "mixed.xlsx", rows))
+    assert [(p.row, p.column) for p in result.problems] == [(3, "B")]
+    assert "Northwind Traders Ltd" in result.problems[0].message
