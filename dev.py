@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-EXTRAS = {"run": "", "test": "[test,postgresql]", "bench": "[test]", "installer": "[installer]",
+EXTRAS = {"run": "", "test": "[test,postgresql]", "bench": "[test,bench]", "installer": "[installer]",
           "screenshots": ""}
 
 

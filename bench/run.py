@@ -35,7 +35,11 @@ def load(name: str) -> ModuleType:
 
 
 def timed(side: Callable[[], Any]) -> dict[str, float]:
-    """Run one side once. A side that is a generator yields each step's name as it ends."""
+    """Run one side once. A side that is a generator yields each step's name as it ends.
+
+    A side that returns a number has timed itself (e.g. inside the subprocess it ran, after
+    the subprocess's imports): that number is the run's time.
+    """
     gc.collect()
     times: dict[str, float] = {}
     start = lap = time.perf_counter()
@@ -46,6 +50,8 @@ def timed(side: Callable[[], Any]) -> dict[str, float]:
             times[step] = now - lap
             lap = now
     times[TOTAL] = time.perf_counter() - start
+    if isinstance(result, (int, float)) and not isinstance(result, bool):
+        times[TOTAL] = float(result)
     return times
 
 
@@ -97,14 +103,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1 or args.warmup < 0:
         parser.error("--repeat must be at least 1 and --warmup at least 0")
     rows: list[dict[str, Any]] = []
+    extra: dict[str, list[str]] = {}  # a case's extra_report(rows): lines printed under the table
     for name in args.cases or available():
-        rows += run_case(load(name), args.repeat, args.warmup)
+        module = load(name)
+        case_rows = run_case(module, args.repeat, args.warmup)
+        rows += case_rows
+        if hasattr(module, "extra_report"):
+            extra[module.NAME] = list(module.extra_report(case_rows))
     print_table(rows)
+    for lines in extra.values():
+        print()
+        print("\n".join(lines))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
             "python": sys.version, "platform": platform.platform(),
-            "repeat": args.repeat, "warmup": args.warmup, "results": rows,
+            "repeat": args.repeat, "warmup": args.warmup, "results": rows, "extra": extra,
         }, indent=2) + "\n")
     return 0  # a benchmark reports; it does not fail the build
 

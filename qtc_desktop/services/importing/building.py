@@ -24,6 +24,7 @@ from qtc_desktop.services.importing.problems import Problem, column_letter
 from qtc_desktop.services.importing.reading import RawWorkbook
 
 DateOrder = Literal["dmy", "mdy"]
+_MISSING = object()
 
 _TOTALS = re.compile(r"^\s*(grand\s+|sub\s*-?)?totals?\b", re.IGNORECASE)
 _DAY_MONTH = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$")
@@ -40,8 +41,11 @@ _MAX_LENGTH = {Field.QUOTE_NUMBER: 64, Field.PRODUCT_CODE: 64, Field.PRODUCT_NAM
                Field.ACCOUNT_NAME: 255, Field.ACCOUNT_ID: 64, Field.LINE_ID: 64,
                Field.PARENT_LINE_ID: 64, Field.PRODUCT_FAMILY: 64, Field.ORIGINAL_QUOTE: 64,
                Field.CONTRACT: 64, Field.BILLING_FREQUENCY: 32}
-_QUOTE_FIELDS = (Field.QUOTE_TYPE, Field.QUOTE_REVISION, Field.QUOTE_DATE, Field.ACCOUNT_NAME,
-                 Field.ACCOUNT_ID, Field.CURRENCY, Field.ORIGINAL_QUOTE, Field.CONTRACT)
+# Fields that belong to the quote, not the line, and the QuoteDraft attribute of each.
+_QUOTE_FIELDS = {Field.QUOTE_TYPE: "type", Field.QUOTE_REVISION: "revision",
+                 Field.QUOTE_DATE: "quote_date", Field.ACCOUNT_NAME: "account_name",
+                 Field.ACCOUNT_ID: "account_external_id", Field.CURRENCY: "currency",
+                 Field.ORIGINAL_QUOTE: "original_quote", Field.CONTRACT: "contract"}
 MAX_QUANTITY = Decimal("1e9")
 
 
@@ -78,6 +82,10 @@ class _Builder:
         self.numbers = values.NumberStyle(self._decimal_comma(options))
         self.dates = values.DateStyle(self._date_order(options), date1904=workbook.date1904)
         self.percent_fractions = self._percent_fractions()
+        # column, field, and that column's parsed values by (type, cell): exports repeat them
+        self._columns: list[tuple[int, Field, dict[tuple[type, Any], Any]]] = [
+            (column, field, {}) for column, field in layout.fields.items()]
+        self._code_column = layout.column_of(Field.PRODUCT_CODE)
 
     # -- file-wide decisions ---------------------------------------------------------
 
@@ -163,6 +171,9 @@ class _Builder:
         return BuildResult(list(quotes.values()), self.problems, self.notes, self.needs_date_order)
 
     def _skip(self, row: list[Any]) -> bool:
+        code_column = self._code_column  # a row with a product is neither blank nor a total
+        if code_column is not None and code_column < len(row) and not _blank(row[code_column]):
+            return False
         cells = [row[c] for c in self.layout.fields if c < len(row)]
         if all(_blank(value) for value in cells):
             return True  # a blank row, or one with text only in unmapped columns
@@ -174,12 +185,18 @@ class _Builder:
     def _parse_row(self, row_number: int, row: list[Any]) -> dict[Field, Any] | None:
         parsed: dict[Field, Any] = {}
         ok = True
-        for column, field in self.layout.fields.items():
-            value = row[column] if column < len(row) else None
-            if _blank(value):
+        width = len(row)
+        for column, field, cache in self._columns:
+            value = row[column] if column < width else None
+            if value is None or (value.__class__ is str and not value.strip()):
+                continue
+            key = (value.__class__, value)  # 1, 1.0 and True are equal keys otherwise
+            found = cache.get(key, _MISSING)
+            if found is not _MISSING:
+                parsed[field] = found
                 continue
             try:
-                parsed[field] = self._value(field, value)
+                parsed[field] = cache[key] = self._value(field, value)
             except values.ValueProblem as exc:
                 self.problems.append(Problem(self.sheet, row_number, column_letter(column),
                                              f"{self.layout.headers[column]}: {exc}"))
@@ -222,14 +239,9 @@ class _Builder:
         return text
 
     def _set_quote_fields(self, quote: QuoteDraft, parsed: dict[Field, Any], row_number: int, *, first: bool) -> None:
-        targets = {Field.QUOTE_TYPE: "type", Field.QUOTE_REVISION: "revision",
-                   Field.QUOTE_DATE: "quote_date", Field.ACCOUNT_NAME: "account_name",
-                   Field.ACCOUNT_ID: "account_external_id", Field.CURRENCY: "currency",
-                   Field.ORIGINAL_QUOTE: "original_quote", Field.CONTRACT: "contract"}
-        for field in _QUOTE_FIELDS:
+        for field, attribute in _QUOTE_FIELDS.items():
             if field not in parsed:
                 continue
-            attribute = targets[field]
             if first or getattr(quote, attribute) in (None, ""):
                 setattr(quote, attribute, parsed[field])
             elif getattr(quote, attribute) != parsed[field]:

@@ -34,7 +34,18 @@ class LineDraft:
 
     def content(self) -> dict[str, object]:
         """What makes two revisions' lines the same or different (not where they sat in a file)."""
-        return {key: _canonical(value) for key, value in vars(self).items() if key != "row"}
+        content = vars(self).copy()
+        del content["row"]
+        for key in _DECIMAL_KEYS:  # by their declared types; the others are str, int or None
+            value = content[key]
+            if value is not None:
+                content[key] = format(value.normalize(), "f")
+        for key in _DATE_KEYS:
+            value = content[key]
+            if value is not None:
+                content[key] = value.isoformat()
+        content["extra"] = _canonical(self.extra)
+        return content
 
 
 @dataclass
@@ -69,6 +80,10 @@ class QuoteDraft:
             "lines": sorted((line.content() for line in self.lines), key=lambda c: str(c["line_no"])),
         }
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+_DECIMAL_KEYS = ("quantity", "prior_quantity", "list_price", "net_price", "discount_percent", "net_total")
+_DATE_KEYS = ("start_date", "end_date")
 
 
 def _canonical(value: object) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -108,11 +109,19 @@ def import_file(session: Session, path: Path, options: ImportOptions = ImportOpt
     A file with any problem stores nothing; the caller commits or rolls back the whole file.
     """
     progress = progress or Progress()
-    preview = preview_file(session, path, options, progress)
-    if preview.ok:
-        progress.step(3, 4, f"Storing {len(preview.quotes):,} quotes")
-        store_quotes(session, preview.plans, source_file=path.name, who=who)
-        progress.step(4, 4, f"Stored {path.name}")
+    # Tens of thousands of long-lived drafts: cyclic collections walking them again and
+    # again cost a tenth of an import, and the drafts hold no cycles worth collecting.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        preview = preview_file(session, path, options, progress)
+        if preview.ok:
+            progress.step(3, 4, f"Storing {len(preview.quotes):,} quotes")
+            store_quotes(session, preview.plans, source_file=path.name, who=who)
+            progress.step(4, 4, f"Stored {path.name}")
+    finally:
+        if enabled:
+            gc.enable()
     return preview
 
 

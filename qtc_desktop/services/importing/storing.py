@@ -17,6 +17,7 @@ from qtc_desktop.services.importing.problems import Problem
 from qtc_desktop.services.text_search import casefold
 
 Status = Literal["created", "revised", "unchanged"]
+_LINE_CHUNK = 5000  # lines per executemany: bounds the parameter sets held at once
 _CHUNK = 500  # ids per IN (...) list, well under every engine's parameter limit
 _COMPARED = ("product_code", "product_name", "quantity", "prior_quantity", "list_price", "net_price",
              "discount_percent", "net_total", "start_date", "end_date", "subscription_term",
@@ -48,6 +49,7 @@ class QuotePlan:
     previous_id: int | None = None
     changes: tuple[LineChange, ...] = ()
     previous_revision: int | None = None
+    digest: str = ""  # draft.content_hash(), computed once in plan_quotes
 
 
 def plan_quotes(session: Session, drafts: Sequence[QuoteDraft], sheet: str) -> tuple[list[QuotePlan], list[Problem]]:
@@ -59,7 +61,7 @@ def plan_quotes(session: Session, drafts: Sequence[QuoteDraft], sheet: str) -> t
         revisions = stored.get(draft.number, {})
         digest = draft.content_hash()
         if not revisions:
-            plans.append(QuotePlan(draft, "created", draft.revision or 1))
+            plans.append(QuotePlan(draft, "created", draft.revision or 1, digest=digest))
             continue
         latest = max(revisions)
         wanted = draft.revision or latest
@@ -73,7 +75,7 @@ def plan_quotes(session: Session, drafts: Sequence[QuoteDraft], sheet: str) -> t
             previous_id = revisions[latest][0]
             revision = draft.revision if draft.revision is not None else latest + 1
             changes = tuple(diff_lines(_stored_lines(session, previous_id), draft.lines))
-            plans.append(QuotePlan(draft, "revised", revision, previous_id, changes, latest))
+            plans.append(QuotePlan(draft, "revised", revision, previous_id, changes, latest, digest))
     return plans, problems
 
 
@@ -116,14 +118,15 @@ def store_quotes(session: Session, plans: Sequence[QuotePlan], *, source_file: s
         "subscription_term": max((l.subscription_term or 0 for l in plan.draft.lines), default=0) or None,
         "original_quote_number": plan.draft.original_quote, "contract_number": plan.draft.contract,
         "net_total": plan.draft.net_total, "line_count": len(plan.draft.lines),
-        "content_hash": plan.draft.content_hash(), "source_file": source_file,
+        "content_hash": plan.digest, "source_file": source_file,
         "imported_at": now, "superseded": False, "external_id": None,
     } for plan in to_write]
     quote_table = cast(Table, Quote.__table__)
     quote_ids = list(connection.execute(
         insert(quote_table).returning(quote_table.c.id, sort_by_parameter_order=True), quote_rows).scalars())
-    line_rows = []
-    for quote_id, plan in zip(quote_ids, to_write):
+    line_table = cast(Table, QuoteLine.__table__)
+    line_rows: list[dict[str, Any]] = []
+    for index, (quote_id, plan) in enumerate(zip(quote_ids, to_write)):
         for line in plan.draft.lines:
             line_rows.append({
                 "quote_id": quote_id, "line_no": line.line_no, "external_id": line.external_id,
@@ -136,10 +139,20 @@ def store_quotes(session: Session, plans: Sequence[QuotePlan], *, source_file: s
                 "subscription_term": line.subscription_term,
                 "billing_frequency": line.billing_frequency, "extra": line.extra,
             })
-    line_table = cast(Table, QuoteLine.__table__)
-    line_ids = iter(connection.execute(
-        insert(line_table).returning(line_table.c.id, sort_by_parameter_order=True), line_rows).scalars())
-    _link_bundles(connection, to_write, line_ids)
+        if len(line_rows) >= _LINE_CHUNK or index == len(to_write) - 1:
+            # A plain executemany: SQLAlchemy cannot batch an ordered RETURNING on SQLite,
+            # so ids are read back by (quote, line number), and only when bundles need them.
+            connection.execute(insert(line_table), line_rows)
+            line_rows = []
+    if any(line.parent_external_id for plan in to_write for line in plan.draft.lines):
+        by_key: dict[tuple[int, int], int] = {}
+        for chunk in _chunks(quote_ids):
+            by_key.update(((quote_id, line_no), line_id) for quote_id, line_no, line_id in connection.execute(
+                select(line_table.c.quote_id, line_table.c.line_no, line_table.c.id)
+                .where(line_table.c.quote_id.in_(chunk))))
+        line_ids = [by_key[quote_id, line.line_no] for quote_id, plan in zip(quote_ids, to_write)
+                    for line in plan.draft.lines]
+        _link_bundles(connection, to_write, iter(line_ids))
     connection.execute(insert(cast(Table, ChangeRecord.__table__)), [{
         "at": now, "who": who, "source": ChangeSource.IMPORT, "reason": f"Imported from {source_file}",
         "entity_type": "quote", "entity_id": quote_id, "order_id": None,
