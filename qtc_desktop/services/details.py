@@ -14,7 +14,6 @@ from qtc_desktop.domain import (
     Account,
     ContractedPosition,
     FulfillmentOrder,
-    FulfillmentOrderLine,
     Quote,
     Shipment,
     ShipmentLine,

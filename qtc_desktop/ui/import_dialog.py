@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -38,61 +36,24 @@ from qtc_desktop.services.importing.error_workbook import write_error_workbook
 from qtc_desktop.services.importing.service import FilePreview, ImportOptions, import_file, preview_file
 from qtc_desktop.services.progress import Progress
 from qtc_desktop.store import Store
+from qtc_desktop.ui.import_files import (
+    DATE_ORDERS,
+    ERRORS,
+    GREY,
+    IMPORT,
+    PREVIEW,
+    PROBLEM_COLUMN,
+    PROBLEM_MESSAGE,
+    PROBLEM_ROW,
+    PROBLEM_SHEET,
+    STATUS_COLOURS,
+    ImportFile,
+    noun,
+    status_counts,
+)
 from qtc_desktop.ui.import_preview_model import ImportPreviewModel
 from qtc_desktop.ui.jobs import Job, JobRunner
 from qtc_desktop.ui.mapping_dialog import MappingDialog
-
-IMPORT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods", ".xls", ".csv", ".txt"})
-IMPORT_FILTER = "Quote files (*.xlsx *.xlsm *.ods *.xls *.csv *.txt);;All files (*)"
-DATE_ORDERS = (("Day first (31/12/2026)", "dmy"), ("Month first (12/31/2026)", "mdy"))
-PREVIEW, IMPORT, ERRORS = "preview", "import", "errors"
-RED, GREEN, GREY = QColor("#b91c1c"), QColor("#15803d"), QColor("#6b7280")
-STATUS_COLOURS = {"created": GREEN, "revised": QColor("#1d4ed8"), "unchanged": GREY}
-PROBLEM_SHEET, PROBLEM_ROW, PROBLEM_COLUMN, PROBLEM_MESSAGE = range(4)
-
-
-@dataclass(eq=False)
-class ImportFile:
-    """One file in the dialog: how it is read, what its preview found, whether it was stored."""
-
-    path: Path
-    options: ImportOptions = ImportOptions()
-    preview: FilePreview | None = None
-    stored: FilePreview | None = None  # the result of a successful import
-    error: str = ""  # the last job's failure, as a sentence
-    note: str = ""  # the last thing that happened to it, for the message line
-    job: Job | None = None
-    job_kind: str = ""
-    progress: tuple[int, int, str] = (0, 0, "")
-    asked_date_order: bool = False
-
-    @property
-    def can_import(self) -> bool:
-        return self.job is None and self.stored is None and self.preview is not None and self.preview.ok
-
-    def mark(self) -> tuple[str, QColor | None, str]:
-        """The sign, colour and words the file list shows for the file."""
-        if self.job is not None:
-            return "…", None, {IMPORT: "Importing…", ERRORS: "Writing the errors…"}.get(self.job_kind, "Reading…")
-        if self.stored is not None:
-            return "✓", GREEN, f"Imported: {status_counts(self.stored)}"
-        if self.error:
-            return "✗", RED, self.error
-        if self.preview is None:
-            return "–", GREY, self.note or "Not read"
-        if self.preview.ok:
-            return "✓", None, f"Ready: {len(self.preview.quotes)} quotes"
-        return "✗", RED, f"{len(self.preview.problems)} problems"
-
-
-def status_counts(preview: FilePreview) -> str:
-    counts = Counter(quote.status for quote in preview.quotes)
-    return ", ".join(f"{counts[status]} {status}" for status in ("created", "revised", "unchanged"))
-
-
-def _noun(count: int, singular: str) -> str:
-    return f"{count:,} {singular}{'' if count == 1 else 's'}"
-
 
 class ImportDialog(QDialog):
     """Previews every file on the job runner; Import stores one file per transaction."""
@@ -325,7 +286,7 @@ class ImportDialog(QDialog):
     def _succeeded(self, item: ImportFile, kind: str, result: Any) -> None:
         if kind == ERRORS:
             path, rows = result
-            self._ended(item, note=f"Wrote {path.name}: {_noun(rows, 'row')} with an error, "
+            self._ended(item, note=f"Wrote {path.name}: {noun(rows, 'row')} with an error, "
                                    "each explained in the Errors column.")
             return
         assert isinstance(result, FilePreview)
@@ -484,12 +445,12 @@ class ImportDialog(QDialog):
         if preview is None:
             return "Reading the file…" if item.job is not None else ""
         if item.stored is not None:
-            return f"Imported {_noun(len(preview.quotes), 'quote')}: {status_counts(preview)}."
+            return f"Imported {noun(len(preview.quotes), 'quote')}: {status_counts(preview)}."
         if preview.ok:
             lines = sum(quote.lines for quote in preview.quotes)
-            return (f"No problems. Ready to import {_noun(len(preview.quotes), 'quote')} "
-                    f"({_noun(lines, 'line')}): {status_counts(preview)}.")
-        return (f"{_noun(len(preview.problems), 'problem')}. Nothing from this file can be imported "
+            return (f"No problems. Ready to import {noun(len(preview.quotes), 'quote')} "
+                    f"({noun(lines, 'line')}): {status_counts(preview)}.")
+        return (f"{noun(len(preview.problems), 'problem')}. Nothing from this file can be imported "
                 "until they are fixed; Save Errors As… writes the rows with the reasons beside them.")
 
     def _show_facts(self, preview: FilePreview | None) -> None:
@@ -569,7 +530,7 @@ class ImportDialog(QDialog):
         ready = [other for other in self.items if other.can_import]
         self.import_all_button.setVisible(len(self.items) > 1)
         self.import_all_button.setEnabled(bool(ready))
-        self.import_all_button.setText(f"Import {_noun(len(ready), 'File')}" if ready else "Import All")
+        self.import_all_button.setText(f"Import {noun(len(ready), 'File')}" if ready else "Import All")
         importing = any(other.job_kind == IMPORT for other in self.items)
         self.close_button.setText("Cancel" if importing else "Close")
         self.batch.setText(self._batch_summary())
@@ -579,7 +540,7 @@ class ImportDialog(QDialog):
         busy = sum(1 for item in self.items if item.job is not None)
         failed = sum(1 for item in self.items if item.job is None and item.stored is None
                      and (item.error or (item.preview is not None and not item.preview.ok)))
-        parts = [f"{stored} of {_noun(len(self.items), 'file')} imported"]
+        parts = [f"{stored} of {noun(len(self.items), 'file')} imported"]
         if busy:
             parts.append(f"{busy} being read or stored")
         if failed:

@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
 
     def import_quotes(self) -> None:
         """File ▸ Import Quotes…: choose files, then preview and import them."""
-        from qtc_desktop.ui.import_dialog import IMPORT_FILTER
+        from qtc_desktop.ui.import_files import IMPORT_FILTER
 
         folder = str(self.settings.value("import/folder", ""))
         chosen, _filter = QFileDialog.getOpenFileNames(self, "Import Quotes", folder, IMPORT_FILTER)
@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _quotes_imported(self, preview: FilePreview) -> None:
-        from qtc_desktop.ui.import_dialog import status_counts
+        from qtc_desktop.ui.import_files import status_counts
 
         self._loaded.clear()
         self._tab_changed(self.tabs.currentIndex())
@@ -390,7 +390,7 @@ class MainWindow(QMainWindow):
 
 def _dropped_files(mime: QMimeData) -> list[Path]:
     """The quote files among what is being dragged; other files are left out."""
-    from qtc_desktop.ui.import_dialog import IMPORT_SUFFIXES
+    from qtc_desktop.ui.import_files import IMPORT_SUFFIXES
 
     if not mime.hasUrls():
         return []

@@ -17,7 +17,8 @@ import qtc_desktop.ui.import_dialog as import_dialog_module
 from qtc_desktop.domain import Quote, QuoteLine
 from qtc_desktop.services.errors import QtcError
 from qtc_desktop.services.importing.service import import_file, mapping_names, preview_file
-from qtc_desktop.ui.import_dialog import ImportDialog, ImportFile
+from qtc_desktop.ui.import_dialog import ImportDialog
+from qtc_desktop.ui.import_files import ImportFile
 from qtc_desktop.ui.import_preview_model import ProblemsRole, ImportPreviewModel, column_index
 from qtc_desktop.ui.main_window import TAB_QUOTES, MainWindow
 from qtc_desktop.ui.mapping_dialog import EXTRA, MappingDialog

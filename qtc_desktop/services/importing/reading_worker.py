@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import python_calamine
 from defusedxml import DefusedXmlException
