@@ -69,7 +69,58 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--decimal-comma", action=argparse.BooleanOptionalAction, default=None,
                            help="numbers are written 1.234,56 (default: decided from the file)")
     importing.add_argument("--json", action="store_true", help="the result as JSON on stdout")
+
+    order = commands.add_parser("order", help="create, show, fill in, move and ship fulfillment orders")
+    order_commands = order.add_subparsers(dest="order_command", metavar="ACTION", required=True,
+                                          parser_class=_Parser)
+    create = order_commands.add_parser("create", help="a draft order from a quote's latest revision")
+    create.add_argument("quote", metavar="QUOTE_NUMBER")
+    create.add_argument("--revision", type=_positive_int, help="a given revision instead of the latest")
+    create.add_argument("--json", action="store_true", help="the new order as JSON")
+    show = order_commands.add_parser("show", help="header, lines, shipments and readiness")
+    show.add_argument("order", metavar="ID", help="order id or number (12 or FO-000012)")
+    show.add_argument("--json", action="store_true", help="JSON on stdout (default: text)")
+    set_ = order_commands.add_parser(
+        "set", help="fill in fields: FIELD=VALUE for the header, line.N.FIELD=VALUE for line N",
+        description="Header fields: " + ", ".join(_order_fields("header")) + ". Line fields: "
+                    + ", ".join(_order_fields("line")) + ". A blank value clears a field; "
+                    "serial numbers are separated by commas.")
+    set_.add_argument("order", metavar="ID")
+    set_.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    set_.add_argument("--version", type=int, dest="expected_version",
+                      help="refuse if the order is no longer at this version")
+    set_.add_argument("--json", action="store_true", help="the order as JSON after the change")
+    status = order_commands.add_parser("status", help="move the order in its workflow")
+    status.add_argument("order", metavar="ID")
+    status.add_argument("status", choices=[s.value for s in _statuses()], metavar="STATUS",
+                        help=", ".join(s.value for s in _statuses()))
+    status.add_argument("--reason", help="why (needed for on_hold and cancelled)")
+    status.add_argument("--json", action="store_true")
+    ship = order_commands.add_parser("ship", help="record a shipment: what leaves the warehouse now")
+    ship.add_argument("order", metavar="ID")
+    ship.add_argument("--line", action="append", required=True, metavar="N=QTY", dest="lines",
+                      help="line number and quantity shipped; repeat for more lines")
+    ship.add_argument("--serial", action="append", default=[], metavar="N=SN1,SN2", dest="serials",
+                      help="serial numbers shipped on line N (default: the line's recorded ones)")
+    ship.add_argument("--package", action="append", default=[], metavar="KG[:LxWxH]", dest="packages",
+                      help="a package's weight in kg and dimensions in cm, e.g. 12.5:60x40x40")
+    ship.add_argument("--tracking", help="tracking number")
+    ship.add_argument("--carrier", help="carrier (default: the order's)")
+    ship.add_argument("--date", help="ship date YYYY-MM-DD (default: today)")
+    ship.add_argument("--json", action="store_true")
     return parser
+
+
+def _order_fields(part: str) -> list[str]:
+    from qtc_desktop.services.orders.fields import HEADER_FIELDS, LINE_FIELDS
+
+    return list(HEADER_FIELDS if part == "header" else LINE_FIELDS)
+
+
+def _statuses() -> list[Any]:
+    from qtc_desktop.domain import OrderStatus
+
+    return list(OrderStatus)
 
 
 def _positive_int(text: str) -> int:
@@ -229,6 +280,23 @@ def _os_user() -> str:
         return "unknown"
 
 
+def _order(args: argparse.Namespace) -> int:
+    from qtc_desktop.cli_orders import run_order_command
+
+    store = _open(args, exclusive=args.order_command != "show")
+    try:
+        document = run_order_command(store, args, who=_os_user())
+    finally:
+        store.close()
+    if args.json:
+        _print_json(document)
+    else:
+        from qtc_desktop.cli_orders import describe_order
+
+        print(describe_order(document))
+    return EXIT_OK
+
+
 def _print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -267,4 +335,5 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "accounts": _listing(_account_rows, ("id", "name", "external_id", "quotes", "open_orders")),
     "db-info": _db_info,
     "import": _import,
+    "order": _order,
 }

@@ -1,0 +1,1 @@
+"""Fulfillment orders: creating them from quotes, editing, readiness, workflow and shipments."""

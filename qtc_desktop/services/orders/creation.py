@@ -1,0 +1,98 @@
+"""Creating a fulfillment order from a quote: lines carried over, each with how it is fulfilled."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from qtc_desktop.domain import (
+    ChangeRecord,
+    ChangeSource,
+    FulfillmentKind,
+    FulfillmentOrder,
+    FulfillmentOrderLine,
+    ProductRule,
+    Quote,
+    QuoteLine,
+)
+from qtc_desktop.services.errors import NotFound, QtcError
+
+SERVICE_FAMILIES = {"services", "service", "professional services", "training"}
+
+
+def infer_kind(line: QuoteLine, rules: Sequence[ProductRule]) -> tuple[FulfillmentKind, bool]:
+    """How a quote line is fulfilled, and whether its units carry serial numbers.
+
+    The coordinator's product rules win (lowest priority number first); otherwise a line
+    with subscription dates or a term is provisioned, a service product is performed, and
+    everything else ships.
+    """
+    for rule in sorted(rules, key=lambda rule: (rule.priority, rule.id or 0)):
+        if fnmatch.fnmatchcase(line.product_code.upper(), rule.pattern.upper()):
+            return rule.kind, rule.serialized
+    if line.subscription_term or line.end_date:
+        return FulfillmentKind.PROVISION, False
+    family = (line.product_family or "").strip().lower()
+    if family in SERVICE_FAMILIES or line.product_code.upper().startswith(("SVC", "SRV-", "SERV")):
+        return FulfillmentKind.PERFORM, False
+    return FulfillmentKind.SHIP, False
+
+
+def create_order(session: Session, quote_number: str, *, who: str, revision: int | None = None) -> FulfillmentOrder:
+    """A draft order for the quote's latest (or given) revision, with its account's addresses."""
+    statement = select(Quote).where(Quote.number == quote_number).options(
+        selectinload(Quote.lines), selectinload(Quote.account))
+    statement = (statement.where(Quote.revision == revision) if revision is not None
+                 else statement.order_by(Quote.revision.desc()).limit(1))
+    quote = session.execute(statement).scalar()
+    if quote is None:
+        raise NotFound(f"There is no quote {quote_number}" + (f" revision {revision}" if revision else "") + ".")
+    existing = session.execute(select(FulfillmentOrder.number).where(FulfillmentOrder.quote_id == quote.id)).scalar()
+    if existing is not None:
+        raise QtcError(f"Quote {quote.number} revision {quote.revision} already has order {existing}.")
+    if not quote.lines:
+        raise QtcError(f"Quote {quote.number} has no lines to fulfil.")
+    rules = session.execute(select(ProductRule)).scalars().all()
+    account = quote.account
+    order = FulfillmentOrder(
+        number=_next_number(session), quote=quote, account=account,
+        ship_to_name=account.name, ship_to_street=account.street, ship_to_city=account.city,
+        ship_to_postal_code=account.postal_code, ship_to_region=account.region,
+        ship_to_country=account.country,
+        bill_to_name=account.name, bill_to_street=account.street, bill_to_city=account.city,
+        bill_to_postal_code=account.postal_code, bill_to_region=account.region,
+        bill_to_country=account.country,
+        contact_email=account.email, contact_phone=account.phone,
+    )
+    for line in quote.lines:
+        kind, serialized = infer_kind(line, rules)
+        order.lines.append(FulfillmentOrderLine(
+            quote_line=line, line_no=line.line_no, product_code=line.product_code,
+            product_name=line.product_name, kind=kind, quantity=line.quantity, serialized=serialized,
+            serial_numbers=[], subscription_start=line.start_date if kind is FulfillmentKind.PROVISION else None,
+            subscription_end=line.end_date if kind is FulfillmentKind.PROVISION else None,
+            prior_quantity=line.prior_quantity,
+            delta=(line.quantity - line.prior_quantity) if line.prior_quantity is not None else None,
+            extra={},
+        ))
+    session.add(order)
+    session.flush()
+    session.add(ChangeRecord(who=who, source=ChangeSource.USER_EDIT, reason=f"Created from quote {quote.number}",
+                             entity_type="order", entity_id=order.id, order_id=order.id,
+                             account_id=account.id, field="created", old_value=None,
+                             new_value=f"{quote.number} rev {quote.revision}"))
+    return order
+
+
+def _next_number(session: Session) -> str:
+    # Order numbers are FO- and six digits; the highest so far plus one.
+    highest = session.execute(select(func.max(FulfillmentOrder.number)).where(
+        FulfillmentOrder.number.like("FO-%"))).scalar()
+    try:
+        following = int(str(highest)[3:]) + 1 if highest else 1
+    except ValueError:
+        following = session.execute(select(func.count(FulfillmentOrder.id))).scalar_one() + 1
+    return f"FO-{following:06d}"

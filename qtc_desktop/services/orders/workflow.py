@@ -1,0 +1,84 @@
+"""The order workflow: which status may follow which, and when a change is refused."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qtc_desktop.domain import ChangeRecord, ChangeSource, FulfillmentOrder, OrderStatus
+from qtc_desktop.services.orders.errors import StaleOrder, StatusRefused
+from qtc_desktop.services.orders.readiness import blocks_release, readiness
+
+S = OrderStatus
+# Shipped statuses follow from shipments, not from a choice; hold and cancel stand beside.
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.DRAFT: frozenset({S.READY, S.ON_HOLD, S.CANCELLED}),
+    S.READY: frozenset({S.DRAFT, S.SENT_TO_ERP, S.ON_HOLD, S.CANCELLED}),
+    S.SENT_TO_ERP: frozenset({S.CONFIRMED, S.READY, S.ON_HOLD, S.CANCELLED}),
+    S.CONFIRMED: frozenset({S.ON_HOLD, S.CANCELLED}),
+    S.PARTLY_SHIPPED: frozenset({S.ON_HOLD}),
+    S.SHIPPED: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset(),
+    S.ON_HOLD: frozenset(),  # back to where it was held, see _released_to
+    S.CANCELLED: frozenset(),
+}
+NEEDS_REASON = frozenset({S.ON_HOLD, S.CANCELLED})
+SHIPMENT_STATES = frozenset({S.PARTLY_SHIPPED, S.SHIPPED})
+
+
+def allowed_next(session: Session, order: FulfillmentOrder) -> list[OrderStatus]:
+    """The statuses the coordinator may choose now (before the readiness rules are applied)."""
+    if order.status is S.ON_HOLD:
+        return [_held_from(session, order), S.CANCELLED]
+    return sorted(TRANSITIONS[order.status], key=list(OrderStatus).index)
+
+
+def change_status(session: Session, order: FulfillmentOrder, status: OrderStatus, *, who: str,
+                  reason: str | None = None, expected_version: int | None = None,
+                  source: ChangeSource = ChangeSource.USER_EDIT) -> None:
+    """Move the order to `status`, or raise StatusRefused with every reason it may not."""
+    if expected_version is not None and expected_version != order.version:
+        raise StaleOrder(order.number, expected_version, order.version, [])
+    reasons = refusals(session, order, status, reason)
+    if reasons:
+        raise StatusRefused(order.number, reasons)
+    old = order.status
+    order.status = status
+    order.status_reason = reason.strip() if status in NEEDS_REASON and reason else None
+    if old in (S.SENT_TO_ERP, S.CONFIRMED) or order.erp_order_number:
+        order.changed_since_export = True
+    session.add(ChangeRecord(who=who, source=source, reason=reason, entity_type="order", entity_id=order.id,
+                             order_id=order.id, account_id=order.account_id, field="status",
+                             old_value=old.value, new_value=status.value))
+    session.flush()
+
+
+def refusals(session: Session, order: FulfillmentOrder, status: OrderStatus, reason: str | None) -> list[str]:
+    if status is order.status:
+        return [f"is already {status.label.lower().replace("erp", "ERP")}"]
+    returning = order.status is S.ON_HOLD and status is _held_from(session, order)
+    if status in SHIPMENT_STATES and not returning:
+        return ["shipped statuses follow from recorded shipments; record a shipment instead"]
+    if status not in allowed_next(session, order):
+        choices = ", ".join(s.label.lower().replace("erp", "ERP") for s in allowed_next(session, order)) or "none"
+        return [f"cannot go from {order.status.label.lower().replace("erp", "ERP")} to {status.label.lower().replace("erp", "ERP")} (allowed: {choices})"]
+    reasons = []
+    if status in NEEDS_REASON and not (reason and reason.strip()):
+        reasons.append(f"putting an order {status.label.lower().replace("erp", "ERP")} needs a reason")
+    if status is S.CANCELLED and any(shipment.lines for shipment in order.shipments):
+        reasons.append("goods have shipped; an order with shipments cannot be cancelled")
+    if status in (S.READY, S.SENT_TO_ERP, S.CONFIRMED):
+        reasons += [f"missing {item}" for item in blocks_release(readiness(order))]
+    return reasons
+
+
+def _held_from(session: Session, order: FulfillmentOrder) -> OrderStatus:
+    """The status an order on hold had before, from its history (draft when unknown)."""
+    previous = session.execute(
+        select(ChangeRecord.old_value).where(
+            ChangeRecord.order_id == order.id, ChangeRecord.field == "status",
+            ChangeRecord.new_value == S.ON_HOLD.value).order_by(ChangeRecord.id.desc()).limit(1)).scalar()
+    try:
+        return OrderStatus(previous) if previous else S.DRAFT
+    except ValueError:
+        return S.DRAFT
