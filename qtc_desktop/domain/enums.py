@@ -29,6 +29,11 @@ class OrderStatus(enum.StrEnum):
     def label(self) -> str:
         return _STATUS_LABELS[self]
 
+    @property
+    def phrase(self) -> str:
+        """The label inside a sentence: "is sent to ERP", "is on hold"."""
+        return self.label.lower().replace("erp", "ERP")
+
 
 _STATUS_LABELS = {
     OrderStatus.DRAFT: "Draft",

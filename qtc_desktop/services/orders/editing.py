@@ -111,7 +111,7 @@ def apply_edit(session: Session, order: FulfillmentOrder, edit: OrderEdit, *, wh
     if expected_version is not None and expected_version != order.version:
         raise StaleOrder(order.number, expected_version, order.version, [])
     if order.status in LOCKED:
-        raise EditRefused([FieldProblem("status", f"order {order.number} is {order.status.label.lower().replace("erp", "ERP")}; "
+        raise EditRefused([FieldProblem("status", f"order {order.number} is {order.status.phrase}; "
                                         "it can no longer be changed")])
     header, lines, problems = check_edit(order, edit)
     if problems:

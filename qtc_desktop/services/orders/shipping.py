@@ -109,7 +109,7 @@ def record_shipment(session: Session, order: FulfillmentOrder, request: Shipment
 def _check(order: FulfillmentOrder, request: ShipmentRequest) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     if order.status not in SHIPPABLE:
-        problems.append(FieldProblem("status", f"order {order.number} is {order.status.label.lower().replace("erp", "ERP")}; goods "
+        problems.append(FieldProblem("status", f"order {order.number} is {order.status.phrase}; goods "
                                      "ship once the order is sent to the ERP or confirmed"))
     if not request.quantities:
         problems.append(FieldProblem("lines", "a shipment needs at least one line and quantity"))

@@ -55,16 +55,16 @@ def change_status(session: Session, order: FulfillmentOrder, status: OrderStatus
 
 def refusals(session: Session, order: FulfillmentOrder, status: OrderStatus, reason: str | None) -> list[str]:
     if status is order.status:
-        return [f"is already {status.label.lower().replace("erp", "ERP")}"]
+        return [f"is already {status.phrase}"]
     returning = order.status is S.ON_HOLD and status is _held_from(session, order)
     if status in SHIPMENT_STATES and not returning:
         return ["shipped statuses follow from recorded shipments; record a shipment instead"]
     if status not in allowed_next(session, order):
-        choices = ", ".join(s.label.lower().replace("erp", "ERP") for s in allowed_next(session, order)) or "none"
-        return [f"cannot go from {order.status.label.lower().replace("erp", "ERP")} to {status.label.lower().replace("erp", "ERP")} (allowed: {choices})"]
+        choices = ", ".join(s.phrase for s in allowed_next(session, order)) or "none"
+        return [f"cannot go from {order.status.phrase} to {status.phrase} (allowed: {choices})"]
     reasons = []
     if status in NEEDS_REASON and not (reason and reason.strip()):
-        reasons.append(f"putting an order {status.label.lower().replace("erp", "ERP")} needs a reason")
+        reasons.append(f"putting an order {status.phrase} needs a reason")
     if status is S.CANCELLED and any(shipment.lines for shipment in order.shipments):
         reasons.append("goods have shipped; an order with shipments cannot be cancelled")
     if status in (S.READY, S.SENT_TO_ERP, S.CONFIRMED):
