@@ -8,15 +8,38 @@ the rows that come into view. Views page through ids; the database does the sort
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, SQLColumnExpression, and_, false, func, or_, select, true
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Exists,
+    Select,
+    SQLColumnExpression,
+    and_,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
 from sqlalchemy.orm import aliased
 
-from qtc_desktop.domain import Account, FulfillmentOrder, OrderStatus, Quote, QuoteType
+from qtc_desktop.domain import (
+    Account,
+    FulfillmentKind,
+    FulfillmentOrder,
+    FulfillmentOrderLine,
+    OrderStatus,
+    Quote,
+    QuoteType,
+)
 from qtc_desktop.domain.enums import OPEN_ORDER_STATUSES
 from qtc_desktop.services.text_search import contains_text, unindexed
 
@@ -57,6 +80,12 @@ class ListFilter:
     choices: tuple[tuple[str, str], ...]  # (value, label); value "" means no filter
     apply: Callable[[Select[Any], str], Select[Any]]
     default: str = ""
+    # Choices read from the database each time the list is refreshed (accounts, say),
+    # listed after the fixed ones.
+    choices_from: Callable[[Connection], list[tuple[str, str]]] | None = None
+    # The choice whose value is replaced by "FROM..TO" (ISO dates, either may be blank)
+    # once the user picks the two dates: a range no fixed choice covers.
+    date_range_choice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +219,129 @@ def _filter_order_status(statement: Select[Any], value: str) -> Select[Any]:
     return statement.where(FulfillmentOrder.status == OrderStatus(value))
 
 
+def _today() -> dt.date:
+    """Today, for the date filters (tests put a fixed day here)."""
+    return dt.date.today()
+
+
+def _blank(column: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+    return or_(column.is_(None), column == "")
+
+
+def _has_line(*conditions: ColumnElement[bool]) -> Exists:
+    """EXISTS a line of the listed order meeting every condition (one index lookup per order)."""
+    return (select(FulfillmentOrderLine.id)
+            .where(FulfillmentOrderLine.order_id == FulfillmentOrder.id, *conditions)
+            .exists())
+
+
+# Checked before an order may go to the ERP; the statuses past that point no longer wait.
+_BEFORE_RELEASE = (OrderStatus.DRAFT, OrderStatus.READY)
+_SHIP_TO = (FulfillmentOrder.ship_to_name, FulfillmentOrder.ship_to_street, FulfillmentOrder.ship_to_city,
+            FulfillmentOrder.ship_to_postal_code, FulfillmentOrder.ship_to_country, FulfillmentOrder.carrier)
+# Quantities are stored as integer ten-thousandths (domain.base.Quantity): a whole unit is a
+# multiple of this factor, which is how SQL can tell a fractional quantity.
+_QUANTITY_UNIT = 10 ** FulfillmentOrderLine.quantity.type.scale
+
+
+def not_ready() -> ColumnElement[bool]:
+    """A draft or ready order missing something that blocks release, as
+    services.orders.readiness says it in Python: no lines; no bill-to name or country; goods
+    without a full ship-to address or a carrier; goods or services without a requested date;
+    a subscription without activation contact or start; a serialized item in part units."""
+    kind = FulfillmentOrderLine.kind
+    return and_(
+        FulfillmentOrder.status.in_(_BEFORE_RELEASE),
+        or_(
+            ~_has_line(),
+            _blank(FulfillmentOrder.bill_to_name),
+            _blank(FulfillmentOrder.bill_to_country),
+            and_(or_(*(_blank(column) for column in _SHIP_TO)), _has_line(kind == FulfillmentKind.SHIP)),
+            and_(FulfillmentOrder.requested_date.is_(None),
+                 _has_line(kind.in_((FulfillmentKind.SHIP, FulfillmentKind.PERFORM)))),
+            _has_line(kind == FulfillmentKind.PROVISION,
+                      or_(_blank(FulfillmentOrderLine.activation_contact),
+                          FulfillmentOrderLine.subscription_start.is_(None))),
+            _has_line(kind == FulfillmentKind.SHIP, FulfillmentOrderLine.serialized.is_(true()),
+                      type_coerce(FulfillmentOrderLine.quantity, BigInteger) % _QUANTITY_UNIT != 0),
+        ),
+    )
+
+
+# Once everything has shipped (or the order is closed or cancelled) the date no longer matters.
+_NOT_DUE = (OrderStatus.SHIPPED, OrderStatus.CLOSED, OrderStatus.CANCELLED)
+
+
+def overdue(today: dt.date) -> ColumnElement[bool]:
+    """Requested before today and not yet shipped, closed or cancelled."""
+    return and_(FulfillmentOrder.requested_date < today, FulfillmentOrder.status.notin_(_NOT_DUE))
+
+
+def _filter_order_attention(statement: Select[Any], value: str) -> Select[Any]:
+    conditions = {
+        "not_ready": not_ready,
+        "overdue": lambda: overdue(_today()),
+        "changed": lambda: FulfillmentOrder.changed_since_export.is_(true()),
+    }
+    if value == "any":
+        return statement.where(or_(*(condition() for condition in conditions.values())))
+    if value not in conditions:
+        raise ValueError(f"unknown attention filter {value!r}")
+    return statement.where(conditions[value]())
+
+
+def requested_between(value: str, today: dt.date) -> tuple[dt.date | None, dt.date | None] | None:
+    """The first and last requested date a choice of the Requested filter covers (either
+    may be open), or None for "no requested date". A range is written FROM..TO in ISO dates."""
+    if value == "past":
+        return None, today - dt.timedelta(days=1)
+    monday = today - dt.timedelta(days=today.weekday())
+    if value == "this_week":
+        return monday, monday + dt.timedelta(days=6)
+    if value == "next_week":
+        return monday + dt.timedelta(days=7), monday + dt.timedelta(days=13)
+    if value == "next_30":
+        return today, today + dt.timedelta(days=29)
+    if value == "none":
+        return None
+    first, separator, last = value.partition("..")
+    if not separator:
+        raise ValueError(f"unknown requested-date filter {value!r}")
+    start = dt.date.fromisoformat(first) if first else None
+    end = dt.date.fromisoformat(last) if last else None
+    return start, end
+
+
+def _filter_order_requested(statement: Select[Any], value: str) -> Select[Any]:
+    if value == "between":  # chosen, dates not given yet: every order
+        return statement
+    bounds = requested_between(value, _today())
+    if bounds is None:
+        return statement.where(FulfillmentOrder.requested_date.is_(None))
+    start, end = bounds
+    if start is not None:
+        statement = statement.where(FulfillmentOrder.requested_date >= start)
+    if end is not None:
+        statement = statement.where(FulfillmentOrder.requested_date <= end)
+    return statement
+
+
+def _filter_order_account(statement: Select[Any], value: str) -> Select[Any]:
+    return statement.where(FulfillmentOrder.account_id == int(value))
+
+
+def _accounts_with_orders(connection: Connection) -> list[tuple[str, str]]:
+    """(account id, name) of every account with an order, by name; a name two accounts
+    share is told apart by the external id."""
+    has_orders = select(FulfillmentOrder.id).where(FulfillmentOrder.account_id == Account.id).exists()
+    rows = connection.execute(
+        select(Account.id, Account.name, Account.external_id).where(has_orders).order_by(Account.name, Account.id)
+    ).all()
+    shared = {name for name, count in Counter(name for _id, name, _external in rows).items() if count > 1}
+    return [(str(account_id), f"{name} ({external_id or account_id})" if name in shared else name)
+            for account_id, name, external_id in rows]
+
+
 ORDERS = ListSpec(
     name="orders",
     id_column=FulfillmentOrder.id,
@@ -218,6 +370,30 @@ ORDERS = ListSpec(
             (("", "All statuses"), ("open", "Open"), ("changed", "Changed since export"))
             + tuple((status.value, status.label) for status in OrderStatus),
             _filter_order_status,
+        ),
+        ListFilter(
+            "attention",
+            "Needs attention: not ready for the ERP, overdue, or changed since the ERP saw it",
+            (("", "Any attention"), ("any", "Needs attention"), ("not_ready", "Not ready"),
+             ("overdue", "Overdue"), ("changed", "Changed since ERP saw it")),
+            _filter_order_attention,
+        ),
+        ListFilter(
+            "requested",
+            "Requested date",
+            (("", "Any requested date"), ("past", "Requested before today"),
+             ("this_week", "Requested this week"), ("next_week", "Requested next week"),
+             ("next_30", "Requested in the next 30 days"), ("none", "No requested date"),
+             ("between", "Requested between…")),
+            _filter_order_requested,
+            date_range_choice="between",
+        ),
+        ListFilter(
+            "account",
+            "Account (only accounts with orders are listed)",
+            (("", "All accounts"),),
+            _filter_order_account,
+            choices_from=_accounts_with_orders,
         ),
     ),
     default_sort="number",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QDate, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from qtc_desktop.services.details import DETAILS
 from qtc_desktop.services.errors import NotFound
-from qtc_desktop.services.lists import ListSpec
+from qtc_desktop.services.lists import ListFilter, ListSpec
 from qtc_desktop.store import Store
 from qtc_desktop.ui.detail_pane import DetailPane
 from qtc_desktop.ui.list_model import PagedListModel
@@ -51,6 +53,8 @@ class ListPage(QWidget):
         self.search.returnPressed.connect(self._apply_search)
 
         self.filters: dict[str, QComboBox] = {}
+        # The From and To dates of a filter's "between" choice, shown while it is chosen.
+        self.date_ranges: dict[str, tuple[QDateEdit, QDateEdit]] = {}
         toolbar = QHBoxLayout()
         toolbar.setContentsMargins(0, 0, 0, 0)
         toolbar.addWidget(self.search, 3)
@@ -61,11 +65,13 @@ class ListPage(QWidget):
             for value, label in list_filter.choices:
                 combo.addItem(label, value)
             combo.setCurrentIndex(max(0, combo.findData(list_filter.default)))
-            combo.currentIndexChanged.connect(
-                lambda _index, key=list_filter.key, box=combo: self.model.set_filter(key, box.currentData())
-            )
+            if list_filter.choices_from is not None:
+                self._make_searchable(combo)
+            combo.currentIndexChanged.connect(lambda _index, f=list_filter: self._filter_chosen(f))
             toolbar.addWidget(combo, 1)
             self.filters[list_filter.key] = combo
+            if list_filter.date_range_choice is not None:
+                self.date_ranges[list_filter.key] = self._make_date_range(list_filter, toolbar)
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
         self.count_label.setMinimumWidth(110)
@@ -114,8 +120,60 @@ class ListPage(QWidget):
     # -- actions ------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the list again, keeping the selected row selected if it still matches."""
+        """Read the list again, keeping the selected row selected if it still matches.
+
+        The selected row's detail is read again too: a refresh follows someone's change.
+        """
+        self._load_choices()
         self.model.refresh()
+        if self._selected_id is not None and self.model.row_of(self._selected_id) is not None:
+            selected, self._selected_id = self._selected_id, None
+            self._show_detail(selected)
+
+    def current_id(self) -> int | None:
+        """The row the detail pane shows: the current row if selected, else the first selected."""
+        model = self.table.selectionModel()
+        current = model.currentIndex()
+        if current.isValid() and model.isRowSelected(current.row()):
+            return self.model.row_id(current.row())
+        selected = self.selected_ids()
+        return selected[0] if selected else None
+
+    def set_filter_value(self, key: str, value: str, label: str | None = None) -> None:
+        """Choose a filter's value as if the user had: an account the combo does not list
+        yet is added under `label`; "FROM..TO" chooses the between-dates range."""
+        combo = self.filters[key]
+        list_filter = next(f for f in self.spec.filters if f.key == key)
+        index = combo.findData(value)
+        if index < 0 and list_filter.date_range_choice is not None and ".." in value:
+            first, _, last = value.partition("..")
+            start, end = self.date_ranges[key]
+            for edit, text in ((start, first), (end, last)):
+                if text:
+                    edit.setDate(QDate.fromString(text, Qt.DateFormat.ISODate))
+            index = combo.findData(list_filter.date_range_choice)
+        if index < 0:
+            combo.addItem(label or value, value)
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+
+    def reset_query(self) -> None:
+        """No search text and every filter at its default: the whole list."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._search_timer.stop()
+        for list_filter in self.spec.filters:
+            combo = self.filters[list_filter.key]
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(list_filter.default)))
+            combo.blockSignals(False)
+            if list_filter.key in self.date_ranges:
+                for edit in self.date_ranges[list_filter.key]:
+                    edit.hide()
+        query = self.model.query
+        self.model.set_query(type(query)("", {f.key: f.default for f in self.spec.filters},
+                                          query.sort_key, query.descending))
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -129,8 +187,12 @@ class ListPage(QWidget):
         row = self.model.row_of(row_id)
         if row is None:
             return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
+        # Not selectRow: that reads the keyboard modifiers, and a Ctrl+Shift shortcut still held
+        # down would toggle or extend the selection instead of choosing this row.
+        index = self.model.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
         return True
 
     # -- state --------------------------------------------------------------------
@@ -161,6 +223,75 @@ class ListPage(QWidget):
         self.table.horizontalHeader().setSortIndicator(column, order)
 
     # -- slots --------------------------------------------------------------------
+
+    def _filter_chosen(self, list_filter: ListFilter) -> None:
+        value = str(self.filters[list_filter.key].currentData() or "")
+        if list_filter.date_range_choice is not None:
+            start, end = self.date_ranges[list_filter.key]
+            between = value == list_filter.date_range_choice
+            start.setVisible(between)
+            end.setVisible(between)
+            if between:
+                value = f"{start.date().toString(Qt.DateFormat.ISODate)}..{end.date().toString(Qt.DateFormat.ISODate)}"
+        self.model.set_filter(list_filter.key, value)
+
+    def _make_date_range(self, list_filter: ListFilter, toolbar: QHBoxLayout) -> tuple[QDateEdit, QDateEdit]:
+        today = QDate.currentDate()
+        edits = []
+        for name, day, tip in (("from", today, "From this date"), ("to", today.addDays(30), "To this date, inclusive")):
+            edit = QDateEdit(day)
+            edit.setObjectName(f"filter_{list_filter.key}_{name}")
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setToolTip(f"{list_filter.label}: {tip.lower()}")
+            edit.hide()
+            edit.dateChanged.connect(lambda _date, f=list_filter: self._filter_chosen(f))
+            toolbar.addWidget(edit)
+            edits.append(edit)
+        return edits[0], edits[1]
+
+    @staticmethod
+    def _make_searchable(combo: QComboBox) -> None:
+        """A long list of choices (accounts): type any part of a name to find it."""
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        combo.setMaxVisibleItems(20)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(16)
+        completer = combo.completer()
+        line = combo.lineEdit()
+        assert completer is not None and line is not None  # an editable combo has both
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+
+        def name_a_choice() -> None:
+            # Text that names no choice goes back to the chosen one rather than filter by nothing.
+            if combo.findText(line.text()) < 0:
+                line.setText(combo.itemText(combo.currentIndex()))
+
+        line.editingFinished.connect(name_a_choice)
+
+    def _load_choices(self) -> None:
+        """Read the choices that come from the database (accounts), keeping what is chosen."""
+        filters = [f for f in self.spec.filters if f.choices_from is not None]
+        if not filters:
+            return
+        with self.store.engine.connect() as connection:
+            loaded = {f.key: f.choices_from(connection) for f in filters if f.choices_from is not None}
+        for list_filter in filters:
+            combo = self.filters[list_filter.key]
+            value, text = combo.currentData(), combo.itemText(combo.currentIndex())
+            combo.blockSignals(True)
+            combo.clear()
+            for choice_value, label in list_filter.choices + tuple(loaded[list_filter.key]):
+                combo.addItem(label, choice_value)
+            index = combo.findData(value)
+            if index < 0:  # chosen before, has no orders now: keep it chosen
+                combo.addItem(text, value)
+                index = combo.count() - 1
+            combo.setCurrentIndex(index)
+            combo.blockSignals(False)
 
     def _apply_search(self) -> None:
         self._search_timer.stop()

@@ -30,6 +30,7 @@ from qtc_desktop.services.sample_data import SampleSummary, is_empty, load_sampl
 from qtc_desktop.store import Store
 from qtc_desktop.ui.jobs import Job, JobRunner
 from qtc_desktop.ui.list_page import ListPage
+from qtc_desktop.ui.order_actions import OrderActions
 from qtc_desktop.ui.preferences import Preferences, PreferencesDialog
 
 if TYPE_CHECKING:  # the import window loads when first used, not at start-up
@@ -76,6 +77,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._make_actions()
+        # Create Order, Edit Order, Move To, Record Shipment and Open Account, with the
+        # editor, account and shipment windows they open.
+        self.order_actions = OrderActions(self)
         self._make_menus()
         self._make_toolbar()
         self.database_label = QLabel(store.location)
@@ -184,6 +188,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.action_detail)
         view_menu.addAction(self.action_refresh)
+        menu.addMenu(self.order_actions.menu)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.action_about)
         help_menu.addAction(self.action_about_qt)
@@ -196,6 +201,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.action_import)
         toolbar.addAction(self.action_refresh)
         toolbar.addAction(self.action_find)
+        self.order_actions.add_to_toolbar(toolbar)
 
     # -- pages --------------------------------------------------------------------------
 
@@ -217,6 +223,12 @@ class MainWindow(QMainWindow):
         self.current_page().refresh()
         self._update_empty_banner()
         self.statusBar().showMessage("Refreshed", 2000)
+
+    def lists_changed(self) -> None:
+        """Data changed (an order was created, saved, moved or shipped): the list on screen is
+        read again now, keeping its selection; the others when next shown."""
+        self._loaded = {self.tabs.currentIndex()}
+        self.current_page().refresh()
 
     def _update_status(self, _count: int | None = None) -> None:
         page = self.current_page()
@@ -376,6 +388,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.order_actions.close_windows():  # an editor with unsaved changes stayed open
+            event.ignore()
+            return
         self.jobs.cancel_all()
         self.jobs.wait()
         self.save_state()

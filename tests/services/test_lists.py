@@ -306,3 +306,203 @@ def test_fetch_rows_returns_the_shown_values_of_the_asked_rows(
 )
 def test_format_value(kind: Any, value: object, shown: str) -> None:
     assert format_value(kind, value) == shown
+
+
+# -- order filters: needs attention, requested date, account -------------------------------
+
+from qtc_desktop.domain import FulfillmentKind  # noqa: E402
+from qtc_desktop.services import lists  # noqa: E402
+from qtc_desktop.services.orders.readiness import blocks_release, readiness  # noqa: E402
+
+NOT_DUE = {"shipped", "closed", "cancelled"}
+
+
+@pytest.fixture
+def fixed_today(monkeypatch: pytest.MonkeyPatch, sample_today: dt.date) -> dt.date:
+    """The filters' today is the day the sample data was made for (a Monday)."""
+    monkeypatch.setattr(lists, "_today", lambda: sample_today)
+    return sample_today
+
+
+def _requested(order: dict[str, Any]) -> dt.date | None:
+    return dt.date.fromisoformat(order["requested_date"]) if order["requested_date"] else None
+
+
+def _not_ready_in_python(session: Any) -> set[int]:
+    """What the readiness checklist (the order editor's) says, order by order."""
+    from sqlalchemy.orm import selectinload
+
+    orders = session.scalars(select(FulfillmentOrder).options(selectinload(FulfillmentOrder.lines))).all()
+    return {order.id for order in orders
+            if order.status in (OrderStatus.DRAFT, OrderStatus.READY) and blocks_release(readiness(order))}
+
+
+def test_not_ready_filter_matches_the_readiness_checklist(shared_store: OpenedStore, connection: Connection) -> None:
+    with shared_store.session() as session:
+        expected = _not_ready_in_python(session)
+        before_release = session.scalar(select(func.count()).select_from(FulfillmentOrder).where(
+            FulfillmentOrder.status.in_((OrderStatus.DRAFT, OrderStatus.READY))))
+    assert 0 < len(expected) < before_release  # some drafts are complete, some are not
+    assert set(ids(connection, ORDERS, attention="not_ready")) == expected
+
+
+def _complete_goods_order(session: Any) -> FulfillmentOrder:
+    """A ready order whose goods and subscriptions lack nothing."""
+    from sqlalchemy.orm import selectinload
+
+    candidates = session.scalars(select(FulfillmentOrder).where(FulfillmentOrder.status == OrderStatus.READY)
+                                 .options(selectinload(FulfillmentOrder.lines)).order_by(FulfillmentOrder.id)).all()
+    for order in candidates:
+        kinds = {line.kind for line in order.lines}
+        if FulfillmentKind.SHIP in kinds and FulfillmentKind.PROVISION in kinds and not readiness(order):
+            return order
+    raise AssertionError("the sample data has no complete ready order with goods and subscriptions")
+
+
+def _first(order: FulfillmentOrder, kind: FulfillmentKind) -> Any:
+    return next(line for line in order.lines if line.kind is kind)
+
+
+BREAKAGES: dict[str, Any] = {
+    "ship-to country blank": lambda o: setattr(o, "ship_to_country", ""),
+    "ship-to country missing": lambda o: setattr(o, "ship_to_country", None),
+    "ship-to street missing": lambda o: setattr(o, "ship_to_street", None),
+    "no carrier": lambda o: setattr(o, "carrier", None),
+    "no requested date": lambda o: setattr(o, "requested_date", None),
+    "no bill-to name": lambda o: setattr(o, "bill_to_name", ""),
+    "no activation contact": lambda o: setattr(_first(o, FulfillmentKind.PROVISION), "activation_contact", None),
+    "no subscription start": lambda o: setattr(_first(o, FulfillmentKind.PROVISION), "subscription_start", None),
+    "serialized goods in part units": lambda o: (
+        setattr(_first(o, FulfillmentKind.SHIP), "serialized", True),
+        setattr(_first(o, FulfillmentKind.SHIP), "quantity", Decimal("1.5"))),
+    "no lines": lambda o: o.lines.clear(),
+    # Only goods need an address and a carrier: a subscription-only order is ready without them.
+    "subscriptions only, no address": lambda o: (
+        [o.lines.remove(line) for line in list(o.lines) if line.kind is not FulfillmentKind.PROVISION],
+        setattr(o, "ship_to_country", None), setattr(o, "carrier", None), setattr(o, "requested_date", None)),
+}
+
+
+@pytest.mark.parametrize("breakage", list(BREAKAGES))
+def test_not_ready_filter_agrees_with_readiness_on_each_rule(sample_store: OpenedStore, breakage: str) -> None:
+    with sample_store.transaction() as session:
+        order = _complete_goods_order(session)
+        with sample_store.engine.connect() as connection:
+            assert order.id not in ids(connection, ORDERS, attention="not_ready")
+        BREAKAGES[breakage](order)
+        order_id = order.id
+    with sample_store.session() as session:
+        expected = _not_ready_in_python(session)
+    with sample_store.engine.connect() as connection:
+        listed = set(ids(connection, ORDERS, attention="not_ready"))
+    assert listed == expected
+    assert (order_id in listed) is (breakage != "subscriptions only, no address")
+
+
+def test_overdue_filter(connection: Connection, orders: list[dict[str, Any]], fixed_today: dt.date) -> None:
+    expected = {o["id"] for o in orders if (_requested(o) or dt.date.max) < fixed_today
+                and o["status"] not in NOT_DUE}
+    shipped_late = {o["id"] for o in orders if (_requested(o) or dt.date.max) < fixed_today
+                    and o["status"] in NOT_DUE}
+    assert expected and shipped_late  # both kinds exist, so the status part is tested
+    assert set(ids(connection, ORDERS, attention="overdue")) == expected
+
+
+def test_needs_attention_is_any_of_the_three(
+    shared_store: OpenedStore, connection: Connection, orders: list[dict[str, Any]], fixed_today: dt.date
+) -> None:
+    with shared_store.session() as session:
+        not_ready = _not_ready_in_python(session)
+    overdue = {o["id"] for o in orders if (_requested(o) or dt.date.max) < fixed_today and o["status"] not in NOT_DUE}
+    changed = {o["id"] for o in orders if o["changed_since_export"]}
+    assert set(ids(connection, ORDERS, attention="changed")) == changed
+    assert set(ids(connection, ORDERS, attention="any")) == not_ready | overdue | changed
+    assert not_ready | overdue | changed != {o["id"] for o in orders}
+    # Combined with another filter, both apply.
+    drafts = {o["id"] for o in orders if o["status"] == "draft"}
+    assert set(ids(connection, ORDERS, attention="any", status="draft")) == (not_ready | overdue | changed) & drafts
+
+
+def test_unknown_attention_is_refused(connection: Connection) -> None:
+    with pytest.raises(ValueError):
+        ids(connection, ORDERS, attention="urgent")
+
+
+def _week(day: dt.date) -> tuple[int, int]:
+    year, week, _ = day.isocalendar()
+    return year, week
+
+
+REQUESTED_CHOICES: dict[str, Any] = {
+    "past": lambda d, today: d is not None and d < today,
+    "this_week": lambda d, today: d is not None and _week(d) == _week(today),
+    "next_week": lambda d, today: d is not None and _week(d) == _week(today + dt.timedelta(days=7)),
+    "next_30": lambda d, today: d is not None and 0 <= (d - today).days < 30,
+    "none": lambda d, today: d is None,
+    "2026-05-01..2026-05-31": lambda d, today: d is not None and d.year == 2026 and d.month == 5,
+    "..2026-04-30": lambda d, today: d is not None and d <= dt.date(2026, 4, 30),
+    "2026-07-01..": lambda d, today: d is not None and d >= dt.date(2026, 7, 1),
+    "between": lambda d, today: True,  # chosen, no dates given yet
+}
+
+
+@pytest.mark.parametrize("choice", list(REQUESTED_CHOICES))
+def test_requested_date_filter(
+    connection: Connection, orders: list[dict[str, Any]], fixed_today: dt.date, choice: str
+) -> None:
+    expected = {o["id"] for o in orders if REQUESTED_CHOICES[choice](_requested(o), fixed_today)}
+    if choice in ("past", "next_30", "none", "2026-05-01..2026-05-31"):
+        assert 0 < len(expected) < len(orders)
+    assert set(ids(connection, ORDERS, requested=choice)) == expected
+
+
+def test_every_requested_choice_is_understood(connection: Connection) -> None:
+    requested = next(f for f in ORDERS.filters if f.key == "requested")
+    for value, _label in requested.choices:
+        ids(connection, ORDERS, requested=value)
+    assert requested.date_range_choice in dict(requested.choices)
+
+
+@pytest.mark.parametrize("value", ["2026-13-01..", "soon", "2026-05-01"])
+def test_unknown_requested_range_is_refused(connection: Connection, value: str) -> None:
+    with pytest.raises(ValueError):
+        ids(connection, ORDERS, requested=value)
+
+
+def test_account_filter_and_its_choices(connection: Connection) -> None:
+    rows = connection.execute(select(FulfillmentOrder.id, FulfillmentOrder.account_id)).all()
+    by_account: dict[int, set[int]] = {}
+    for order_id, account_id in rows:
+        by_account.setdefault(account_id, set()).add(order_id)
+    account = next(f for f in ORDERS.filters if f.key == "account")
+    assert account.choices_from is not None
+    choices = account.choices_from(connection)
+    assert {int(value) for value, _label in choices} == set(by_account)  # only accounts with orders
+    labels = [label for _value, label in choices]
+    assert labels == sorted(labels)
+    busiest = max(by_account, key=lambda a: len(by_account[a]))
+    assert len(by_account[busiest]) > 1
+    assert set(ids(connection, ORDERS, account=str(busiest))) == by_account[busiest]
+    assert set(ids(connection, ORDERS, account=str(busiest), status="open")) <= by_account[busiest]
+    with pytest.raises(ValueError):
+        ids(connection, ORDERS, account="Coho")
+
+
+def test_account_choices_tell_apart_accounts_of_the_same_name(sample_store: OpenedStore) -> None:
+    with sample_store.transaction() as session:
+        order = session.scalars(select(FulfillmentOrder).limit(1)).one()
+        name = session.get(Account, order.account_id).name
+        twin = Account(name=name, external_id="TWIN-1")
+        session.add(twin)
+        session.flush()
+        quote = session.get(Quote, order.quote_id)
+        twin_quote = Quote(number="Q-TWIN", account_id=twin.id, currency=quote.currency)
+        session.add(twin_quote)
+        session.flush()
+        session.add(FulfillmentOrder(number="FO-TWIN", quote_id=twin_quote.id, account_id=twin.id))
+    with sample_store.engine.connect() as connection:
+        account = next(f for f in ORDERS.filters if f.key == "account")
+        assert account.choices_from is not None
+        labels = dict(account.choices_from(connection))
+    assert labels[str(twin.id)] == f"{name} (TWIN-1)"
+    assert labels[str(order.account_id)].startswith(f"{name} (")

@@ -36,7 +36,8 @@ def infer_kind(line: QuoteLine, rules: Sequence[ProductRule]) -> tuple[Fulfillme
     if line.subscription_term or line.end_date:
         return FulfillmentKind.PROVISION, False
     family = (line.product_family or "").strip().lower()
-    if family in SERVICE_FAMILIES or line.product_code.upper().startswith(("SVC", "SRV-", "SERV")):
+    # "SERV-" and "SERVICE", not "SERV": SERVER-DL380 is a box that ships.
+    if family in SERVICE_FAMILIES or line.product_code.upper().startswith(("SVC", "SRV-", "SERV-", "SERVICE")):
         return FulfillmentKind.PERFORM, False
     return FulfillmentKind.SHIP, False
 

@@ -16,6 +16,7 @@ from qtc_desktop.domain import (
     FulfillmentOrderLine,
     OrderStatus,
 )
+from qtc_desktop.domain.base import utc_now
 from qtc_desktop.services.orders.errors import EditRefused, FieldProblem, StaleOrder
 from qtc_desktop.services.orders.fields import (
     HEADER_FIELDS,
@@ -24,6 +25,7 @@ from qtc_desktop.services.orders.fields import (
     format_value,
     parse_value,
 )
+from qtc_desktop.services.orders.shipping import backordered
 
 # Once the ERP has seen an order, every later change marks it until it is exported again.
 EXPORTED = frozenset({OrderStatus.SENT_TO_ERP, OrderStatus.CONFIRMED, OrderStatus.PARTLY_SHIPPED,
@@ -70,11 +72,12 @@ def check_edit(order: FulfillmentOrder, edit: OrderEdit) -> tuple[dict[str, obje
             except ValueRefused as exc:
                 problems.append(FieldProblem(name, str(exc), line_no))
         lines[line_no] = parsed
-        problems += _line_rules(line, parsed, line_no)
+        problems += _line_rules(order, line, parsed, line_no)
     return header, lines, problems
 
 
-def _line_rules(line: FulfillmentOrderLine, parsed: dict[str, object], line_no: int) -> list[FieldProblem]:
+def _line_rules(order: FulfillmentOrder, line: FulfillmentOrderLine, parsed: dict[str, object],
+                line_no: int) -> list[FieldProblem]:
     """Rules across a line's fields: quantity within the quote, serials within the quantity."""
     problems = []
     quantity = parsed.get("quantity", line.quantity)
@@ -82,6 +85,10 @@ def _line_rules(line: FulfillmentOrderLine, parsed: dict[str, object], line_no: 
     quoted = line.quote_line.quantity if line.quote_line is not None else None
     if "quantity" in parsed and quoted is not None and quantity > quoted:
         problems.append(FieldProblem("quantity", f"is more than the quote's {format_value(quoted)}", line_no))
+    shipped = sum((sl.quantity for shipment in order.shipments for sl in shipment.lines
+                   if sl.order_line_id == line.id), Decimal(0))
+    if "quantity" in parsed and quantity < shipped:
+        problems.append(FieldProblem("quantity", f"is less than the {format_value(shipped)} already shipped", line_no))
     serialized = parsed.get("serialized", line.serialized)
     serials = parsed.get("serial_numbers", line.serial_numbers or [])
     assert isinstance(serials, list)
@@ -124,9 +131,15 @@ def apply_edit(session: Session, order: FulfillmentOrder, edit: OrderEdit, *, wh
         for name, value in values.items():
             changed += _set(session, order, by_no[line_no], "order_line", by_no[line_no].id, name, value,
                             who, source, reason, line_no)
+    if changed and order.status is OrderStatus.PARTLY_SHIPPED and not backordered(order):
+        # Cutting the last backorder down to what left already completes the order.
+        changed += _set(session, order, order, "order", order.id, "status", OrderStatus.SHIPPED, who, source,
+                        reason or "nothing left to ship", None)
     if changed and order.status in EXPORTED:
         order.changed_since_export = True
     if changed:
+        # Line edits alone leave the order's row untouched, and so its version: touch it.
+        order.updated_at = utc_now()
         session.flush()  # the version check and bump happen here
     return changed
 

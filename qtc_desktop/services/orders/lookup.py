@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from qtc_desktop.domain import FulfillmentOrder, Shipment
+from qtc_desktop.domain import FulfillmentOrder, FulfillmentOrderLine, Shipment
 from qtc_desktop.services.errors import NotFound
 
 
 def find_order(session: Session, reference: str | int) -> FulfillmentOrder:
     """The order with this id (12) or number (FO-000012), with its lines and shipments loaded."""
-    options = [selectinload(FulfillmentOrder.lines), selectinload(FulfillmentOrder.account),
+    options = [selectinload(FulfillmentOrder.lines).selectinload(FulfillmentOrderLine.quote_line),
+               selectinload(FulfillmentOrder.account),
                selectinload(FulfillmentOrder.quote),
                selectinload(FulfillmentOrder.shipments).selectinload(Shipment.lines),
                selectinload(FulfillmentOrder.shipments).selectinload(Shipment.packages)]

@@ -20,9 +20,13 @@ from qtc_desktop.domain import (
     Shipment,
     ShipmentLine,
 )
+from qtc_desktop.domain.base import utc_now
 from qtc_desktop.services.orders.errors import EditRefused, FieldProblem, StaleOrder
 
 SHIPPABLE = frozenset({OrderStatus.SENT_TO_ERP, OrderStatus.CONFIRMED, OrderStatus.PARTLY_SHIPPED})
+_DONE = {FulfillmentKind.PROVISION: "provisioned", FulfillmentKind.PERFORM: "performed"}
+_PLACES = Decimal("0.0001")  # quantities, weights and sizes are stored to four places
+_LARGEST = Decimal("1e9")
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ def record_shipment(session: Session, order: FulfillmentOrder, request: Shipment
     old = order.status
     order.status = OrderStatus.SHIPPED if not backordered(order) else OrderStatus.PARTLY_SHIPPED
     order.changed_since_export = True
+    # A second partial shipment changes no column of the order: touch it, so its version moves.
+    order.updated_at = utc_now()
     session.flush()
     summary = ", ".join(f"line {no} × {format(q.normalize(), 'f')}" for no, q in sorted(request.quantities.items()))
     session.add(ChangeRecord(who=who, source=source, reason=None, entity_type="shipment", entity_id=shipment.id,
@@ -122,14 +128,18 @@ def _check(order: FulfillmentOrder, request: ShipmentRequest) -> list[FieldProbl
             problems.append(FieldProblem("line", f"order {order.number} has no line {line_no}", line_no))
             continue
         if line.kind is not FulfillmentKind.SHIP:
-            problems.append(FieldProblem("quantity", f"{line.product_code} is {line.kind.value}d, not shipped", line_no))
+            problems.append(FieldProblem("quantity", f"{line.product_code} is {_DONE[line.kind]}, not shipped",
+                                         line_no))
             continue
         remaining = open_quantities.get(line_no, Decimal(0))
-        if quantity <= 0:
+        if not quantity.is_finite() or quantity <= 0:  # NaN compares by raising
             problems.append(FieldProblem("quantity", "must be above zero", line_no))
-        elif quantity > remaining:
+            continue
+        if quantity > remaining:
             problems.append(FieldProblem("quantity", f"{format(quantity.normalize(), 'f')} is more than the "
                                          f"{format(remaining.normalize(), 'f')} still to ship", line_no))
+        elif quantity != quantity.quantize(_PLACES):
+            problems.append(FieldProblem("quantity", "has more than four decimal places", line_no))
         serials = list(request.serials.get(line_no, ()))
         if line.serialized:
             if quantity != quantity.to_integral_value():
@@ -143,9 +153,19 @@ def _check(order: FulfillmentOrder, request: ShipmentRequest) -> list[FieldProbl
                 unknown = [s for s in serials if s in shipped_serials]
                 if unknown:
                     problems.append(FieldProblem("serial_numbers", f"already shipped: {', '.join(unknown)}", line_no))
+                twice = sorted({s for s in serials if serials.count(s) > 1})
+                if twice:
+                    problems.append(FieldProblem("serial_numbers", f"{', '.join(twice)} is given twice", line_no))
             elif len(available) < quantity:
                 problems.append(FieldProblem("serial_numbers", f"{int(quantity)} units need serial numbers; "
                                              f"{len(available)} are recorded and not yet shipped", line_no))
+    for index, spec in enumerate(request.packages, start=1):
+        for label, value in (("weight", spec.weight_kg), ("length", spec.length_cm), ("width", spec.width_cm),
+                             ("height", spec.height_cm)):
+            if value is not None and (not value.is_finite() or not 0 < value < _LARGEST
+                                      or value != value.quantize(_PLACES)):
+                problems.append(FieldProblem(f"package {index}", f"{label} {value} is not a plausible {label} "
+                                             "(above zero, at most four decimal places)"))
     return problems
 
 

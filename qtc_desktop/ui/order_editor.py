@@ -1,0 +1,534 @@
+"""The fulfillment-order editor: header, lines, readiness and status, each save one checked transaction.
+
+The window reads the order once into detached ORM objects and edits those in place:
+valid values go straight onto them (never flushed: no session holds them), so the
+services' own readiness() and check_edit() run on exactly what the coordinator sees.
+Save sends only the fields that differ from what was loaded, through apply_edit in a new
+transaction with the version that was loaded; then it reads the order again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from qtc_desktop.domain import ChangeRecord, FulfillmentOrder, OrderStatus
+from qtc_desktop.services.errors import USER_ERRORS
+from qtc_desktop.services.orders.editing import LOCKED, OrderEdit, apply_edit
+from qtc_desktop.services.orders.errors import EditRefused, FieldProblem, StaleOrder, StatusRefused
+from qtc_desktop.services.orders.fields import HEADER_FIELDS
+from qtc_desktop.services.orders.lookup import find_order
+from qtc_desktop.services.orders.readiness import readiness
+from qtc_desktop.services.orders.shipping import shipped_quantities
+from qtc_desktop.services.orders.workflow import NEEDS_REASON, allowed_next, change_status
+from qtc_desktop.store import Store
+from qtc_desktop.ui.list_model import _STATUS_COLOURS  # a status looks the same in the lists and here
+from qtc_desktop.ui.order_header_form import HeaderForm
+from qtc_desktop.ui.order_lines_model import COLUMN_OF, LinesView, OrderLinesModel
+from qtc_desktop.ui.readiness_panel import ReadinessPanel
+
+MAX_CHANGES_SHOWN = 12
+# #, product, name, kind, qty, serialized, serials, bin, tenant, licence, activation, start, end, shipped, backordered
+COLUMN_WIDTHS = (34, 118, 170, 74, 86, 74, 190, 64, 150, 110, 170, 84, 84, 64, 86)
+
+
+class OrderEditor(QMainWindow):
+    """One order, edited by `who`; non-modal (show()), several may be open at once."""
+
+    # The order's id, after a save or a status change reached the database.
+    saved = Signal(int)
+
+    def __init__(self, store: Store, order_id: int, who: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("orderEditor")
+        self.store, self.order_id, self.who = store, order_id, who
+        self.order: FulfillmentOrder | None = None
+        self.version = 0  # what the order's version was when read: Save expects it unchanged
+        self.read_only = True
+        self._seen_change = 0  # the newest change record when read, to tell what others changed since
+        self.undo_stack = QUndoStack(self)
+        self.form = HeaderForm(self.undo_stack)
+        self.lines_model = OrderLinesModel(self.undo_stack, self)
+        self.lines_view = LinesView(self.lines_model)
+        self.lines_view.setObjectName("lines")
+        self.readiness_panel = ReadinessPanel()
+        self.setWindowTitle(f"Order {order_id} [*]")
+        self.resize(1380, 900)
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
+        self.setCentralWidget(self._make_body())
+
+        self.undo_stack.cleanChanged.connect(self._update_actions)
+        self.undo_stack.indexChanged.connect(self._update_actions)
+        self.form.changed.connect(self._refresh)
+        self.lines_model.edited.connect(self._refresh)
+        self.lines_model.message.connect(self._show_lines_message)
+        self.readiness_panel.item_activated.connect(self.go_to_field)
+        self.reload_order()
+
+    # -- building ---------------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        style = self.style()
+        self.action_save = QAction(style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton), "&Save", self)
+        self.action_save.setShortcut(QKeySequence.StandardKey.Save)
+        self.action_save.setToolTip("Save the changes in one go (Ctrl+S)")
+        self.action_save.triggered.connect(self.save)
+        self.action_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.action_undo.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
+        self.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.action_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.action_redo.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
+        redo_keys = [*QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+                     QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
+        self.action_redo.setShortcuts(list({key.toString(): key for key in redo_keys}.values()))
+        self.action_reload = QAction(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Re&load", self)
+        self.action_reload.setShortcut(QKeySequence("F5"))
+        self.action_reload.setToolTip("Read the order again from the database (F5)")
+        self.action_reload.triggered.connect(self.reload_asking)
+        self.action_paste = QAction("&Paste into Lines\tCtrl+V", self)
+        self.action_paste.triggered.connect(self._paste_into_lines)
+        self.action_same = QAction("&Bill-to Same as Ship-to", self)
+        self.action_same.triggered.connect(self.form.copy_ship_to_bill_to)
+        self.action_close = QAction("&Close", self)
+        self.action_close.setShortcut(QKeySequence.StandardKey.Close)
+        self.action_close.triggered.connect(self.close)
+        self.move_menu = QMenu("&Move to", self)
+        self.move_menu.setObjectName("moveMenu")
+
+    def _make_menus(self) -> None:
+        order_menu = self.menuBar().addMenu("&Order")
+        order_menu.addActions([self.action_save, self.action_reload])
+        order_menu.addMenu(self.move_menu)
+        order_menu.addSeparator()
+        order_menu.addAction(self.action_close)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addActions([self.action_undo, self.action_redo])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.action_paste, self.action_same])
+
+    def _make_toolbar(self) -> None:
+        toolbar = self.addToolBar("Order")
+        toolbar.setObjectName("orderToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addActions([self.action_save, self.action_undo, self.action_redo])
+        for action in (self.action_undo, self.action_redo):  # "Undo line 3 tenant" would shift the bar
+            button = toolbar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        toolbar.addSeparator()
+        self.move_button = QToolButton()
+        self.move_button.setObjectName("moveTo")
+        self.move_button.setText("Move to…")
+        self.move_button.setToolTip("Change the order's status")
+        self.move_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.move_button.setMenu(self.move_menu)
+        toolbar.addWidget(self.move_button)
+        toolbar.addSeparator()
+        toolbar.addAction(self.action_reload)
+
+    def _make_body(self) -> QWidget:
+        self.title_label = QLabel()
+        self.title_label.setObjectName("orderTitle")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("orderStatus")
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setObjectName("orderSubtitle")
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("orderNotice")
+        self.notice_label.setStyleSheet("color: #b45309;")
+        strip = QHBoxLayout()
+        strip.addWidget(self.title_label)
+        strip.addWidget(self.status_label)
+        strip.addSpacing(8)
+        strip.addWidget(self.subtitle_label, 1)
+        strip.addWidget(self.notice_label)
+
+        form_scroll = QScrollArea()
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        form_scroll.setWidget(self.form)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(form_scroll)
+        top.addWidget(self.readiness_panel)
+        top.setStretchFactor(0, 4)
+        top.setStretchFactor(1, 1)
+        top.setChildrenCollapsible(False)
+
+        lines_title = QLabel("<b>Lines</b> <span style='color: palette(mid);'>— double-click a cell to edit; "
+                             "Ctrl+V pastes a block copied from Excel; Delete clears</span>")
+        self.lines_message = QLabel()
+        self.lines_message.setObjectName("linesMessage")
+        self.lines_message.setWordWrap(True)
+        header = self.lines_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.lines_view.setColumnWidth(column, width)
+        self.lines_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        lines_box = QWidget()
+        lines_layout = QVBoxLayout(lines_box)
+        lines_layout.setContentsMargins(0, 4, 0, 0)
+        lines_layout.addWidget(lines_title)
+        lines_layout.addWidget(self.lines_view, 1)
+        lines_layout.addWidget(self.lines_message)
+
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(top)
+        body.addWidget(lines_box)
+        body.setSizes([self.form.sizeHint().height() + 40, 400])
+        body.setChildrenCollapsible(False)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addLayout(strip)
+        layout.addWidget(body, 1)
+        return central
+
+    # -- reading ----------------------------------------------------------------------
+
+    def reload_order(self, keep_undo: bool = False) -> bool:
+        """Read the order again; the undo history survives a save (keep_undo), not a reload."""
+        try:
+            with self.store.session() as session:
+                order = read_for_editing(session, self.order_id)
+                next_statuses = allowed_next(session, order)
+                self._seen_change = _newest_change(session, order.id)
+        except USER_ERRORS as exc:
+            self._show_unavailable(str(exc))
+            return False
+        self.order, self.version = order, order.version
+        self.read_only = order.status in LOCKED
+        self.lines_model.set_order(order, shipped_quantities(order), self.read_only)
+        self.form.load(order, self.read_only)
+        if not keep_undo:
+            self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self._show_order_facts(order, next_statuses)
+        self._refresh()
+        return True
+
+    def _show_order_facts(self, order: FulfillmentOrder, next_statuses: Sequence[OrderStatus]) -> None:
+        self.setWindowTitle(f"{order.number} — {order.account.name} [*]")
+        self.title_label.setText(order.number)
+        colour = _STATUS_COLOURS.get(order.status, "#6b7280")
+        self.status_label.setText(order.status.label)
+        self.status_label.setStyleSheet(f"background: {colour}; color: white; border-radius: 8px; "
+                                        "padding: 2px 10px; font-weight: bold;")
+        facts = [order.account.name, f"quote {order.quote.number} rev {order.quote.revision}",
+                 f"{order.quote.currency} {order.quote.net_total:,.2f}"]
+        if order.erp_order_number:
+            facts.append(f"ERP {order.erp_order_number}")
+        facts.append(f"version {order.version}")
+        self.subtitle_label.setText("  ·  ".join(facts))
+        notes = []
+        if order.status_reason:
+            notes.append(f"{order.status.label}: {order.status_reason}")
+        if self.read_only:
+            notes.append(f"This order is {order.status.phrase}; it can no longer be changed.")
+        elif order.changed_since_export:
+            notes.append("Changed since the ERP last saw it.")
+        self.notice_label.setText("  ".join(notes))
+        for stale_action in self.move_menu.actions():  # the one chosen may still be emitting: no delete now
+            self.move_menu.removeAction(stale_action)
+            stale_action.deleteLater()
+        for status in next_statuses:
+            action = self.move_menu.addAction(status.label + ("…" if status in NEEDS_REASON else ""))
+            action.setObjectName(f"moveTo_{status.value}")
+            action.setData(status.value)
+            action.triggered.connect(lambda _checked=False, target=status: self.move_to(target))
+        self.move_button.setEnabled(bool(next_statuses))
+        self.move_menu.setEnabled(bool(next_statuses))
+
+    def _show_unavailable(self, message: str) -> None:
+        self.notice_label.setText(message)
+        self.notice_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        if self.order is None:
+            self.read_only = True
+            self.form.setEnabled(False)
+            self.lines_view.setEnabled(False)
+            self.move_button.setEnabled(False)
+        self._update_actions()
+
+    def _refresh(self) -> None:
+        """Readiness on the values as they stand now, saved or not."""
+        if self.order is not None:
+            missing = readiness(self.order)
+            self.readiness_panel.show_items(missing)
+            self.lines_model.set_missing(missing)
+            header_gaps = {item.field: str(item) for item in missing if item.line_no is None}
+            if "bill_to_name" in header_gaps:  # "bill-to name and country": both fields
+                header_gaps["bill_to_country"] = header_gaps["bill_to_name"]
+            self.form.set_missing({name: text for name, text in header_gaps.items()
+                                   if name in self.form.entries and not self.form.text(name).strip()})
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        dirty = not self.undo_stack.isClean()
+        self.setWindowModified(dirty)
+        editable = self.order is not None and not self.read_only
+        self.action_save.setEnabled(editable and dirty and self.form.is_valid())
+        self.action_paste.setEnabled(editable)
+        self.action_same.setEnabled(editable)
+        errors = self.form.errors()
+        if errors:
+            self.statusBar().showMessage(f"{len(errors)} field{'s' if len(errors) > 1 else ''} to put right "
+                                         "before saving (marked in red).")
+        elif self.statusBar().currentMessage().endswith("(marked in red)."):
+            self.statusBar().clearMessage()
+
+    def is_dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    # -- saving -----------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save the changed fields in one transaction; False if nothing was saved."""
+        if self.order is None or self.read_only:
+            return False
+        self.lines_view.commit_open_editor()
+        if not self.form.is_valid():
+            self._tell(QMessageBox.Icon.Warning, "Not saved", "Some fields are not valid yet.",
+                       "\n".join(f"• {_label(name)}: {message}" for name, message in self.form.errors().items()))
+            return False
+        edit = OrderEdit(self.form.changed_fields(), self.lines_model.changed())
+        changes: list[str] = []
+        if edit.header or edit.lines:
+            try:
+                with self.store.transaction() as session:
+                    order = find_order(session, self.order_id)
+                    changes = apply_edit(session, order, edit, who=self.who, expected_version=self.version)
+            except StaleOrder as exc:
+                self._stale(str(exc))
+                return False
+            except StaleDataError:  # someone saved between our read and our write: the same story
+                self._stale(f"Order {self.order.number} was changed while saving. Reload it, or apply "
+                            "your edits again on top.")
+                return False
+            except EditRefused as exc:
+                self._show_refusal(exc.problems)
+                return False
+            except USER_ERRORS as exc:
+                self._tell(QMessageBox.Icon.Warning, "Not saved", str(exc))
+                return False
+        number = self.order.number
+        self.reload_order(keep_undo=True)
+        count = len(changes)
+        self.statusBar().showMessage(f"Saved {number}: {count} change{'' if count == 1 else 's'}.", 10000)
+        if changes:
+            self.saved.emit(self.order_id)
+        return True
+
+    def _stale(self, message: str) -> None:
+        try:
+            with self.store.session() as session:
+                others = _changes_since(session, self.order_id, self._seen_change)
+        except USER_ERRORS:
+            others = []
+        box = QMessageBox(QMessageBox.Icon.Warning, "Someone else saved this order", message,
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("staleOrderBox")
+        if others:
+            box.setInformativeText("Changed since you opened it:\n" + "\n".join(f"• {line}" for line in others))
+        reload_button = box.addButton("Reload (discard mine)", QMessageBox.ButtonRole.DestructiveRole)
+        reapply_button = box.addButton("Reload, then apply mine again", QMessageBox.ButtonRole.AcceptRole)
+        keep_button = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep_button)
+        box.setEscapeButton(keep_button)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is reload_button:
+            self.reload_order()
+        elif clicked is reapply_button:
+            self._reapply_mine()
+
+    def _reapply_mine(self) -> None:
+        """The newer order, with this window's changes typed in again as unsaved (and undoable) edits."""
+        header, lines = self.form.changed_fields(), self.lines_model.changed()
+        if not self.reload_order():
+            return
+        self.undo_stack.beginMacro("apply my edits again")
+        for name, text in header.items():
+            self.form.set_by_user(name, text)
+        for line_no, fields in lines.items():
+            row = self.lines_model.row_of(line_no)
+            for name, text in fields.items():
+                if row is not None:
+                    self.lines_model.set_text(row, name, text)
+        self.undo_stack.endMacro()
+        if not self.form.changed_fields() and not self.lines_model.changed():
+            self.undo_stack.setClean()  # theirs already says what mine did
+
+    def _show_refusal(self, problems: Sequence[FieldProblem]) -> None:
+        for problem in problems:
+            if problem.line_no is None:
+                self.form.show_problem(problem.field, problem.message)
+        self.lines_model.show_problems(problems)
+        self._tell(QMessageBox.Icon.Warning, "Not saved", "The order was not saved: some values are refused.",
+                   "\n".join(f"• {problem}" for problem in problems))
+
+    def reload_asking(self) -> None:
+        if self.is_dirty() and self._ask(f"Discard your changes to {self._number()} and read it again?",
+                                         QMessageBox.StandardButton.Discard) != QMessageBox.StandardButton.Discard:
+            return
+        self.reload_order()
+
+    # -- status -----------------------------------------------------------------------
+
+    def move_to(self, status: OrderStatus) -> bool:
+        """Change the status (after saving pending edits); the workflow's refusals are shown."""
+        if self.order is None:
+            return False
+        number = self.order.number
+        if self.is_dirty():
+            answer = self._ask(f"Save your changes to {number} before moving it to {status.label}?",
+                               QMessageBox.StandardButton.Save)
+            if answer != QMessageBox.StandardButton.Save or not self.save():
+                return False
+        reason: str | None = None
+        if status in NEEDS_REASON:
+            reason, ok = QInputDialog.getText(self, f"{status.label}: {number}",
+                                              f"Why is order {number} {status.phrase}?")
+            if not ok:
+                return False
+        try:
+            with self.store.transaction() as session:
+                order = find_order(session, self.order_id)
+                change_status(session, order, status, who=self.who, reason=reason or None,
+                              expected_version=self.version)
+        except StatusRefused as exc:
+            self._tell(QMessageBox.Icon.Warning, "Status not changed",
+                       f"Order {number} cannot move to {status.label} now:",
+                       "\n".join(f"• {reason_}" for reason_ in exc.reasons))
+            return False
+        except StaleOrder as exc:
+            self._stale(str(exc))
+            return False
+        except StaleDataError:
+            self._stale(f"Order {number} was changed while its status was being changed. Reload it.")
+            return False
+        except USER_ERRORS as exc:
+            self._tell(QMessageBox.Icon.Warning, "Status not changed", str(exc))
+            return False
+        self.reload_order(keep_undo=True)
+        self.statusBar().showMessage(f"{number} is now {status.phrase}.", 10000)
+        self.saved.emit(self.order_id)
+        return True
+
+    # -- the rest ---------------------------------------------------------------------
+
+    def go_to_field(self, field: str, line_no: int | None) -> None:
+        """Where a readiness item points: the header field, or the line's cell."""
+        if line_no is None:
+            self.form.focus_field("bill_to_country" if field == "bill_to_name" and self.form.text(field)
+                                  else field)
+            return
+        row = self.lines_model.row_of(line_no)
+        if row is not None and field in COLUMN_OF:
+            index = self.lines_model.index(row, COLUMN_OF[field])
+            self.lines_view.setCurrentIndex(index)
+            self.lines_view.scrollTo(index)
+            self.lines_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _paste_into_lines(self) -> None:
+        self.lines_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.lines_view.paste_clipboard()
+
+    def _show_lines_message(self, text: str, problem: bool) -> None:
+        self.lines_message.setText(text)
+        self.lines_message.setStyleSheet("color: #c62828;" if problem else "")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.is_dirty() and not self.read_only:
+            answer = self._ask(f"Save your changes to {self._number()} before closing?",
+                               QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard)
+            if answer == QMessageBox.StandardButton.Save and self.save():
+                event.accept()
+            elif answer == QMessageBox.StandardButton.Discard:
+                self.undo_stack.setClean()  # what was typed is gone; asking again would be wrong
+                event.accept()
+            else:
+                event.ignore()
+            return
+        event.accept()
+
+    def _number(self) -> str:
+        return self.order.number if self.order is not None else f"order {self.order_id}"
+
+    def _ask(self, text: str, *buttons: QMessageBox.StandardButton) -> QMessageBox.StandardButton:
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes", text, QMessageBox.StandardButton.NoButton,
+                          self)
+        for button in (*buttons, QMessageBox.StandardButton.Cancel):
+            box.addButton(button)
+        box.setDefaultButton(buttons[0])
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        answer = box.standardButton(clicked) if clicked is not None else QMessageBox.StandardButton.Cancel
+        box.deleteLater()
+        return answer
+
+    def _tell(self, icon: QMessageBox.Icon, title: str, text: str, details: str = "") -> None:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        if details:
+            box.setInformativeText(details)
+        box.exec()
+        box.deleteLater()
+
+
+def read_for_editing(session: Session, order_id: int) -> FulfillmentOrder:
+    """The order with everything the editor touches once the session is gone.
+
+    find_order leaves each line's quote line to a lazy load, which a detached line
+    cannot do, and check_edit compares the quantity with the quote's.
+    """
+    order = find_order(session, order_id)
+    for line in order.lines:
+        _ = line.quote_line
+    return order
+
+
+def _label(name: str) -> str:
+    return HEADER_FIELDS[name].label if name in HEADER_FIELDS else name
+
+
+def _newest_change(session: Session, order_id: int) -> int:
+    return session.execute(select(func.max(ChangeRecord.id)).where(ChangeRecord.order_id == order_id)).scalar() or 0
+
+
+def _changes_since(session: Session, order_id: int, after_id: int) -> list[str]:
+    """Who changed what on the order after this window read it (StaleOrder does not say)."""
+    records = session.execute(select(ChangeRecord).where(ChangeRecord.order_id == order_id, ChangeRecord.id > after_id)
+                              .order_by(ChangeRecord.id)).scalars().all()
+    lines = [f"{record.who}: {record.field.replace('_', ' ')} {record.old_value or '(blank)'} → "
+             f"{record.new_value or '(blank)'}" for record in records[:MAX_CHANGES_SHOWN]]
+    if len(records) > MAX_CHANGES_SHOWN:
+        lines.append(f"and {len(records) - MAX_CHANGES_SHOWN} more")
+    return lines
