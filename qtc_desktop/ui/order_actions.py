@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QStyle, QToolBar, QToolButton, QWidget
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from qtc_desktop.domain import FulfillmentOrder, OrderStatus, Quote
+from qtc_desktop.domain import OrderStatus
 from qtc_desktop.services.accounts import account_of
-from qtc_desktop.services.errors import USER_ERRORS, NotFound
+from qtc_desktop.services.errors import USER_ERRORS
 from qtc_desktop.services.orders.creation import create_order
 from qtc_desktop.services.orders.errors import StatusRefused
-from qtc_desktop.services.orders.lookup import find_order
+from qtc_desktop.services.orders.lookup import find_order, quote_orders
 from qtc_desktop.services.orders.shipping import SHIPPABLE
 from qtc_desktop.services.orders.workflow import NEEDS_REASON, allowed_next, change_status, refusals
 from qtc_desktop.ui.account_page import AccountPage
@@ -30,31 +27,6 @@ if TYPE_CHECKING:
 
 QUOTES, ORDERS, ACCOUNTS = "quotes", "orders", "accounts"
 EDITOR_MODULE = "qtc_desktop.ui.order_editor"
-
-
-@dataclass(frozen=True)
-class QuoteOrders:
-    """A quote number's latest revision and the orders made from any of its revisions."""
-
-    number: str
-    latest_revision: int
-    orders: tuple[tuple[int, str, int], ...]  # (order id, order number, quote revision)
-
-    def on_latest(self) -> tuple[int, str, int] | None:
-        return next((order for order in self.orders if order[2] == self.latest_revision), None)
-
-
-def quote_orders(session: Session, quote_id: int) -> QuoteOrders:
-    number = session.execute(select(Quote.number).where(Quote.id == quote_id)).scalar()
-    if number is None:
-        raise NotFound("That quote no longer exists.")
-    revisions = session.execute(select(Quote.revision).where(Quote.number == number)).scalars().all()
-    orders = session.execute(
-        select(FulfillmentOrder.id, FulfillmentOrder.number, Quote.revision)
-        .join(Quote, Quote.id == FulfillmentOrder.quote_id)
-        .where(Quote.number == number).order_by(Quote.revision.desc(), FulfillmentOrder.number)
-    ).all()
-    return QuoteOrders(number, max(revisions), tuple((row[0], row[1], row[2]) for row in orders))
 
 
 class OrderActions(QObject):

@@ -27,6 +27,7 @@ SHIPPABLE = frozenset({OrderStatus.SENT_TO_ERP, OrderStatus.CONFIRMED, OrderStat
 _DONE = {FulfillmentKind.PROVISION: "provisioned", FulfillmentKind.PERFORM: "performed"}
 _PLACES = Decimal("0.0001")  # quantities, weights and sizes are stored to four places
 _LARGEST = Decimal("1e9")
+_TEXT_LIMIT = 64  # carrier, service level and tracking number columns
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,10 @@ def record_shipment(session: Session, order: FulfillmentOrder, request: Shipment
             already = {s for shipment_ in order.shipments for l in shipment_.lines if l.order_line_id == line.id
                        for s in l.serial_numbers}
             serials = [s for s in line.serial_numbers if s not in already][: int(quantity)]
+        # Serials first seen at the packing table become the line's record too.
+        new = [serial for serial in serials if serial not in (line.serial_numbers or [])]
+        if new:
+            line.serial_numbers = [*(line.serial_numbers or []), *new]
         shipment.lines.append(ShipmentLine(order_line_id=line.id, quantity=quantity, serial_numbers=serials))
     for spec in request.packages:
         shipment.packages.append(Package(reference=spec.reference, weight_kg=spec.weight_kg,
@@ -119,7 +124,15 @@ def _check(order: FulfillmentOrder, request: ShipmentRequest) -> list[FieldProbl
                                      "ship once the order is sent to the ERP or confirmed"))
     if not request.quantities:
         problems.append(FieldProblem("lines", "a shipment needs at least one line and quantity"))
+    for name, text in (("carrier", request.carrier), ("service_level", request.service_level),
+                       ("tracking_number", request.tracking_number)):
+        if text is not None and len(text) > _TEXT_LIMIT:
+            problems.append(FieldProblem(name, f"is longer than {_TEXT_LIMIT} characters"))
     by_no = {line.line_no: line for line in order.lines}
+    for line_no, given in request.serials.items():
+        line = by_no.get(line_no)
+        if line is not None and given and not line.serialized:
+            problems.append(FieldProblem("serial_numbers", f"{line.product_code} is not serialized", line_no))
     open_quantities = backordered(order)
     shipped_serials = {s for shipment in order.shipments for line in shipment.lines for s in line.serial_numbers}
     for line_no, quantity in request.quantities.items():

@@ -295,3 +295,24 @@ def test_cutting_the_last_backorder_to_what_shipped_completes_the_order(orders: 
     orders.edit(order_id, lines={2: {"quantity": "25"}})
     assert orders.load(order_id).status is S.SHIPPED
     assert [c.new_value for c in orders.changes(order_id, "status")][-1] == "shipped"
+
+
+def test_serials_typed_at_shipping_are_recorded_on_the_line(orders: Orders) -> None:
+    with orders.store.transaction() as session:
+        session.add(ProductRule(pattern="HW-*", kind=FulfillmentKind.SHIP, serialized=True, priority=1))
+    order_id = orders.create(orders.GOODS)
+    orders.bring_to(order_id, S.CONFIRMED)
+    line = next(l for l in orders.load(order_id).lines if l.serialized)
+    orders.ship(order_id, request({line.line_no: 1}, serials={line.line_no: ["NEW-SN-1"]}))
+    assert "NEW-SN-1" in next(l for l in orders.load(order_id).lines if l.line_no == line.line_no).serial_numbers
+
+
+def test_shipment_texts_are_bounded_and_unserialized_lines_take_no_serials(orders: Orders) -> None:
+    order_id = orders.create(orders.GOODS)
+    orders.bring_to(order_id, S.CONFIRMED)
+    unserialized = next(l for l in orders.load(order_id).lines if not l.serialized and l.kind is FulfillmentKind.SHIP)
+    with pytest.raises(EditRefused) as refused:
+        orders.ship(order_id, request({unserialized.line_no: 1}, serials={unserialized.line_no: ["A"]},
+                                      tracking_number="1Z" * 40))
+    text = str(refused.value)
+    assert "tracking_number: is longer than 64 characters" in text and "is not serialized" in text
