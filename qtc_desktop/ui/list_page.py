@@ -26,6 +26,7 @@ from qtc_desktop.ui.detail_pane import DetailPane
 from qtc_desktop.ui.list_model import PagedListModel
 
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before asking the database
+CHOICES_DELAY_MS = 100  # after the first paint, so start-up shows the list before the filters
 
 
 class ListPage(QWidget):
@@ -124,7 +125,8 @@ class ListPage(QWidget):
 
         The selected row's detail is read again too: a refresh follows someone's change.
         """
-        self._load_choices()
+        # Choices from the database (accounts) load just after: the list paints first.
+        QTimer.singleShot(CHOICES_DELAY_MS, self._load_choices)
         self.model.refresh()
         if self._selected_id is not None and self.model.row_of(self._selected_id) is not None:
             selected, self._selected_id = self._selected_id, None

@@ -477,7 +477,8 @@ def test_account_combo_lists_accounts_with_orders_and_filters(qtbot, filled_stor
     window = make_window(qtbot, filled_store, settings)
     page = _orders_page(window)
     combo = page.filters["account"]
-    assert combo.count() == with_orders + 1  # read when the list was first shown
+    # read just after the list was first shown and painted
+    qtbot.waitUntil(lambda: combo.count() == with_orders + 1, timeout=5000)
     with qtbot.waitSignal(page.model.refreshed):
         combo.setCurrentIndex(combo.findData(str(account_id)))
     assert _listed(page) == _ids(filled_store, account=str(account_id))
