@@ -70,6 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
                            help="numbers are written 1.234,56 (default: decided from the file)")
     importing.add_argument("--json", action="store_true", help="the result as JSON on stdout")
 
+    rule = commands.add_parser("product-rule", help="how lines with matching product codes are fulfilled")
+    rule_commands = rule.add_subparsers(dest="rule_command", metavar="ACTION", required=True, parser_class=_Parser)
+    rule_list = rule_commands.add_parser("list", help="the rules, first applied first")
+    rule_list.add_argument("--json", action="store_true")
+    rule_set = rule_commands.add_parser("set", help="add a rule or change the one with the same pattern")
+    rule_set.add_argument("pattern", help="product code pattern, e.g. HW-SRV-* or *-LIC")
+    rule_set.add_argument("kind", choices=("ship", "provision", "perform"))
+    rule_set.add_argument("--serialized", action="store_true", help="units carry serial numbers")
+    rule_set.add_argument("--priority", type=int, default=100, help="lower first (default 100)")
+    rule_remove = rule_commands.add_parser("remove", help="remove the rule with this pattern")
+    rule_remove.add_argument("pattern")
+
     order = commands.add_parser("order", help="create, show, fill in, move and ship fulfillment orders")
     order_commands = order.add_subparsers(dest="order_command", metavar="ACTION", required=True,
                                           parser_class=_Parser)
@@ -297,6 +309,26 @@ def _order(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _product_rule(args: argparse.Namespace) -> int:
+    from qtc_desktop.services.orders.rules import list_rules, remove_rule, save_rule
+
+    store = _open(args, exclusive=args.rule_command != "list")
+    try:
+        with store.transaction() as session:
+            if args.rule_command == "set":
+                save_rule(session, args.pattern, args.kind, serialized=args.serialized, priority=args.priority)
+            elif args.rule_command == "remove":
+                remove_rule(session, args.pattern)
+            rules = list_rules(session)
+    finally:
+        store.close()
+    if getattr(args, "json", False):
+        _print_json([vars(rule) for rule in rules])
+    elif args.rule_command == "list":
+        _print_table([vars(rule) for rule in rules], ("priority", "pattern", "kind", "serialized"))
+    return EXIT_OK
+
+
 def _print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -336,4 +368,5 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "db-info": _db_info,
     "import": _import,
     "order": _order,
+    "product-rule": _product_rule,
 }

@@ -265,3 +265,22 @@ def test_an_unknown_order_fails(capsys: pytest.CaptureFixture[str], db: str, arg
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], db: str, argv: list[str]) -> None:
     err = usage_error(capsys, db, "order", *argv)
     assert "error:" in err
+
+
+def test_product_rules_from_the_command_line(tmp_path, capsys) -> None:
+    from qtc_desktop.cli import main as run
+
+    db = str(tmp_path / "rules.sqlite3")
+    assert run(["--db", db, "product-rule", "set", "hw-srv-*", "ship", "--serialized", "--priority", "5"]) == 0
+    assert run(["--db", db, "product-rule", "set", "*-LIC", "provision"]) == 0
+    capsys.readouterr()
+    assert run(["--db", db, "product-rule", "list", "--json"]) == 0
+    import json
+
+    assert json.loads(capsys.readouterr().out) == [
+        {"pattern": "HW-SRV-*", "kind": "ship", "serialized": True, "priority": 5},
+        {"pattern": "*-LIC", "kind": "provision", "serialized": False, "priority": 100}]
+    assert run(["--db", db, "product-rule", "set", "SUB-*", "provision", "--serialized"]) == 1
+    assert "serial numbers" in capsys.readouterr().err
+    assert run(["--db", db, "product-rule", "remove", "*-lic"]) == 0
+    assert run(["--db", db, "product-rule", "remove", "*-lic"]) == 1

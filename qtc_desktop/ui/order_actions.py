@@ -48,6 +48,11 @@ class OrderActions(QObject):
         self.menu.addAction(self.action_record_shipment)
         self.menu.addSeparator()
         self.menu.addAction(self.action_open_account)
+        self.menu.addSeparator()
+        self.action_product_rules = QAction("Product &Rules…", window)
+        self.action_product_rules.setStatusTip("How lines with matching product codes are fulfilled")
+        self.action_product_rules.triggered.connect(self.edit_product_rules)
+        self.menu.addAction(self.action_product_rules)
         for page in window.pages:
             page.table.activated.connect(lambda index, p=page: self._activated(p, index))
             page.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -56,6 +61,13 @@ class OrderActions(QObject):
             page.model.modelReset.connect(self.update_actions)
         window.tabs.currentChanged.connect(self.update_actions)
         self.update_actions()
+
+    def edit_product_rules(self) -> None:
+        from qtc_desktop.ui.product_rules_dialog import ProductRulesDialog
+
+        dialog = ProductRulesDialog(self.window.store, self.window)
+        if dialog.exec() == ProductRulesDialog.DialogCode.Accepted:
+            self.window.statusBar().showMessage("Product rules saved; they apply to orders created from now on", 5000)
 
     def _make_actions(self) -> None:
         window, style = self.window, self.window.style()
