@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
+from window_helpers import make_window as open_window
 from qtc_desktop.domain import Account, ContractedPosition, FulfillmentOrder, OrderStatus, Quote
 from qtc_desktop.services.accounts import account_overview
 from qtc_desktop.ui.account_page import ORDER_COLUMNS, AccountPage, SectionModel
 from qtc_desktop.ui.main_window import TAB_ACCOUNTS, TAB_ORDERS, TAB_QUOTES, MainWindow
-from qtc_desktop.ui.preferences import Preferences
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -22,13 +22,7 @@ def double_click(qtbot, table, index) -> None:
 
 
 def make_window(qtbot, store, settings) -> MainWindow:
-    window = MainWindow(store, settings)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    window.preferences = Preferences(coordinator_name="Dana Coordinator")
-    return window
+    return open_window(qtbot, store, settings, coordinator="Dana Coordinator")
 
 
 def _column(page: AccountPage, key: str, header: str) -> list[str]:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QPushButton
 from sqlalchemy import func, select
 
 import qtc_desktop.ui.import_dialog as import_dialog_module
+from window_helpers import make_window
 from qtc_desktop.domain import Quote, QuoteLine
 from qtc_desktop.services.errors import QtcError
 from qtc_desktop.services.importing.service import import_file, mapping_names, preview_file
@@ -76,13 +77,6 @@ def foreign_csv(tmp_path: Path, name: str = "angebote.csv", quote: str = "A-1") 
 
 # -- driving the window -------------------------------------------------------------------
 
-def make_window(qtbot, store, settings) -> MainWindow:
-    window = MainWindow(store, settings)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    return window
 
 
 def open_files(qtbot, window: MainWindow, monkeypatch, *paths: Path) -> ImportDialog:

@@ -6,18 +6,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
+from window_helpers import make_window
 from qtc_desktop.services.lists import ORDERS
 from qtc_desktop.ui.list_model import RawValueRole
 from qtc_desktop.ui.main_window import TAB_ACCOUNTS, TAB_ORDERS, TAB_QUOTES, MainWindow
 
 
-def make_window(qtbot, store, settings) -> MainWindow:
-    window = MainWindow(store, settings)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    return window
 
 
 def test_empty_database_offers_sample_data_and_loads_it(qtbot, empty_store, settings) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from window_helpers import make_window as open_window
 from qtc_desktop.domain import (
     ChangeRecord,
     FulfillmentKind,
@@ -25,7 +26,6 @@ from qtc_desktop.services.orders.editing import OrderEdit, apply_edit
 from qtc_desktop.services.orders.readiness import blocks_release, readiness
 from qtc_desktop.ui.main_window import TAB_ORDERS, TAB_QUOTES, MainWindow
 from qtc_desktop.ui.order_actions import OrderActions
-from qtc_desktop.ui.preferences import Preferences
 
 
 def double_click(qtbot, table, index) -> None:
@@ -36,13 +36,7 @@ def double_click(qtbot, table, index) -> None:
 
 
 def make_window(qtbot, store, settings) -> MainWindow:
-    window = MainWindow(store, settings)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    window.preferences = Preferences(coordinator_name="Dana Coordinator")
-    return window
+    return open_window(qtbot, store, settings, coordinator="Dana Coordinator")
 
 
 @pytest.fixture

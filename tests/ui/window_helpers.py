@@ -1,0 +1,17 @@
+"""Opening the main window the way every GUI test needs it: shown, active, with its own settings."""
+
+from __future__ import annotations
+
+from qtc_desktop.ui.main_window import MainWindow
+from qtc_desktop.ui.preferences import Preferences
+
+
+def make_window(qtbot, store, settings, *, coordinator: str | None = None) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(store, settings)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    if coordinator is not None:
+        window.preferences = Preferences(coordinator_name=coordinator)
+    return window
