@@ -256,7 +256,7 @@ def _import(args: argparse.Namespace) -> int:
                     session.rollback()
             else:
                 with store.transaction() as session:
-                    results.append(import_file(session, path, options, who=_os_user()))
+                    results.append(import_file(session, path, options, who=_who()))
     finally:
         store.close()
     if args.json:
@@ -283,13 +283,11 @@ def _print_import(result: Any, *, dry_run: bool) -> None:
             print(f"      {change}")
 
 
-def _os_user() -> str:
-    import getpass
+def _who() -> str:
+    """The coordinator's name from the preferences the window saves, else the OS user."""
+    from qtc_desktop.services.preferences import load_preferences
 
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    return load_preferences().who
 
 
 def _order(args: argparse.Namespace) -> int:
@@ -297,7 +295,7 @@ def _order(args: argparse.Namespace) -> int:
 
     store = _open(args, exclusive=args.order_command != "show")
     try:
-        document = run_order_command(store, args, who=_os_user())
+        document = run_order_command(store, args, who=_who())
     finally:
         store.close()
     if args.json:

@@ -15,6 +15,14 @@ from qtc_desktop.store import OpenedStore, open_store, resolve_url
 SAMPLE_TODAY = dt.date(2026, 6, 15)
 
 
+@pytest.fixture(autouse=True)
+def own_preferences(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every test reads and writes preferences of its own, never the user's."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("QTC_CONFIG_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def sample_today() -> dt.date:
     return SAMPLE_TODAY

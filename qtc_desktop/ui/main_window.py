@@ -31,7 +31,9 @@ from qtc_desktop.store import Store
 from qtc_desktop.ui.jobs import Job, JobRunner
 from qtc_desktop.ui.list_page import ListPage
 from qtc_desktop.ui.order_actions import OrderActions
-from qtc_desktop.ui.preferences import Preferences, PreferencesDialog
+from qtc_desktop.services.errors import USER_ERRORS
+from qtc_desktop.services.preferences import load_preferences, save_preferences
+from qtc_desktop.ui.preferences import PreferencesDialog
 
 if TYPE_CHECKING:  # the import window loads when first used, not at start-up
     from qtc_desktop.services.importing.service import FilePreview
@@ -49,7 +51,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.store = store
         self.settings = settings or QSettings()
-        self.preferences = Preferences.load(self.settings)
+        self.preferences = load_preferences()
         self.jobs = JobRunner(self)
         self.setWindowTitle(f"qtc-desktop — {store.location}")
         self.resize(1280, 780)
@@ -349,8 +351,12 @@ class MainWindow(QMainWindow):
     def edit_preferences(self) -> None:
         dialog = PreferencesDialog(self.preferences, self)
         if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
+            try:
+                save_preferences(dialog.preferences())
+            except USER_ERRORS as exc:
+                QMessageBox.warning(self, "Preferences", str(exc))
+                return
             self.preferences = dialog.preferences()
-            self.preferences.save(self.settings)
 
     def about(self) -> None:
         QMessageBox.about(

@@ -190,7 +190,8 @@ def test_about_names_the_version(qtbot, filled_store, settings, monkeypatch) -> 
 
 
 def test_preferences_are_saved(qtbot, filled_store, settings, monkeypatch) -> None:
-    from qtc_desktop.ui.preferences import Preferences, PreferencesDialog
+    from qtc_desktop.services.preferences import load_preferences
+    from qtc_desktop.ui.preferences import PreferencesDialog
 
     def fake_exec(dialog: PreferencesDialog) -> int:
         dialog.name.setText("Dana Coordinator")
@@ -200,6 +201,6 @@ def test_preferences_are_saved(qtbot, filled_store, settings, monkeypatch) -> No
     monkeypatch.setattr(PreferencesDialog, "exec", fake_exec)
     window = make_window(qtbot, filled_store, settings)
     window.action_preferences.trigger()
-    loaded = Preferences.load(settings)
+    loaded = load_preferences()
     assert loaded.who == "Dana Coordinator"
     assert loaded.paper_size == "Letter"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qtc_desktop.ui.main_window import MainWindow
-from qtc_desktop.ui.preferences import Preferences
+from qtc_desktop.services.preferences import Preferences
 
 
 def make_window(qtbot, store, settings, *, coordinator: str | None = None) -> MainWindow:  # type: ignore[no-untyped-def]
