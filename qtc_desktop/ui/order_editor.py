@@ -29,15 +29,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from qtc_desktop.domain import ChangeRecord, FulfillmentOrder, OrderStatus
+from qtc_desktop.domain import FulfillmentOrder, OrderStatus
 from qtc_desktop.services.errors import USER_ERRORS
 from qtc_desktop.services.orders.editing import LOCKED, OrderEdit, apply_edit
 from qtc_desktop.services.orders.errors import EditRefused, FieldProblem, StaleOrder, StatusRefused
 from qtc_desktop.services.orders.fields import HEADER_FIELDS
+from qtc_desktop.services.orders.history import changes_since, newest_change
 from qtc_desktop.services.orders.lookup import find_order
 from qtc_desktop.services.orders.readiness import readiness
 from qtc_desktop.services.orders.shipping import shipped_quantities
@@ -48,7 +47,6 @@ from qtc_desktop.ui.order_header_form import HeaderForm
 from qtc_desktop.ui.order_lines_model import COLUMN_OF, LinesView, OrderLinesModel
 from qtc_desktop.ui.readiness_panel import ReadinessPanel
 
-MAX_CHANGES_SHOWN = 12
 # #, product, name, kind, qty, serialized, serials, bin, tenant, licence, activation, start, end, shipped, backordered
 COLUMN_WIDTHS = (34, 118, 170, 74, 86, 74, 190, 64, 150, 110, 170, 84, 84, 64, 86)
 
@@ -219,7 +217,7 @@ class OrderEditor(QMainWindow):
             with self.store.session() as session:
                 order = read_for_editing(session, self.order_id)
                 next_statuses = allowed_next(session, order)
-                self._seen_change = _newest_change(session, order.id)
+                self._seen_change = newest_change(session, order.id)
         except USER_ERRORS as exc:
             self._show_unavailable(str(exc))
             return False
@@ -327,10 +325,6 @@ class OrderEditor(QMainWindow):
             except StaleOrder as exc:
                 self._stale(str(exc))
                 return False
-            except StaleDataError:  # someone saved between our read and our write: the same story
-                self._stale(f"Order {self.order.number} was changed while saving. Reload it, or apply "
-                            "your edits again on top.")
-                return False
             except EditRefused as exc:
                 self._show_refusal(exc.problems)
                 return False
@@ -348,7 +342,7 @@ class OrderEditor(QMainWindow):
     def _stale(self, message: str) -> None:
         try:
             with self.store.session() as session:
-                others = _changes_since(session, self.order_id, self._seen_change)
+                others = changes_since(session, self.order_id, self._seen_change)
         except USER_ERRORS:
             others = []
         box = QMessageBox(QMessageBox.Icon.Warning, "Someone else saved this order", message,
@@ -430,9 +424,6 @@ class OrderEditor(QMainWindow):
             return False
         except StaleOrder as exc:
             self._stale(str(exc))
-            return False
-        except StaleDataError:
-            self._stale(f"Order {number} was changed while its status was being changed. Reload it.")
             return False
         except USER_ERRORS as exc:
             self._tell(QMessageBox.Icon.Warning, "Status not changed", str(exc))
@@ -517,18 +508,3 @@ def read_for_editing(session: Session, order_id: int) -> FulfillmentOrder:
 
 def _label(name: str) -> str:
     return HEADER_FIELDS[name].label if name in HEADER_FIELDS else name
-
-
-def _newest_change(session: Session, order_id: int) -> int:
-    return session.execute(select(func.max(ChangeRecord.id)).where(ChangeRecord.order_id == order_id)).scalar() or 0
-
-
-def _changes_since(session: Session, order_id: int, after_id: int) -> list[str]:
-    """Who changed what on the order after this window read it (StaleOrder does not say)."""
-    records = session.execute(select(ChangeRecord).where(ChangeRecord.order_id == order_id, ChangeRecord.id > after_id)
-                              .order_by(ChangeRecord.id)).scalars().all()
-    lines = [f"{record.who}: {record.field.replace('_', ' ')} {record.old_value or '(blank)'} → "
-             f"{record.new_value or '(blank)'}" for record in records[:MAX_CHANGES_SHOWN]]
-    if len(records) > MAX_CHANGES_SHOWN:
-        lines.append(f"and {len(records) - MAX_CHANGES_SHOWN} more")
-    return lines

@@ -25,6 +25,7 @@ from qtc_desktop.services.orders.fields import (
     format_value,
     parse_value,
 )
+from qtc_desktop.services.orders.history import flush_checked
 from qtc_desktop.services.orders.shipping import backordered
 
 # Once the ERP has seen an order, every later change marks it until it is exported again.
@@ -140,7 +141,7 @@ def apply_edit(session: Session, order: FulfillmentOrder, edit: OrderEdit, *, wh
     if changed:
         # Line edits alone leave the order's row untouched, and so its version: touch it.
         order.updated_at = utc_now()
-        session.flush()  # the version check and bump happen here
+        flush_checked(session, order, order.version)  # the version check and bump happen here
     return changed
 
 

@@ -29,11 +29,12 @@ class EditRefused(QtcError):
 class StaleOrder(QtcError):
     """Someone saved the order after this window read it; saving would overwrite their work."""
 
-    def __init__(self, number: str, expected: int, current: int, changes: list[str]) -> None:
+    def __init__(self, number: str, expected: int, current: int | None, changes: list[str]) -> None:
         self.number, self.expected, self.current, self.changes = number, expected, current, changes
         detail = f" ({'; '.join(changes[:5])})" if changes else ""
-        super().__init__(f"Order {number} was changed since you opened it (version {expected} → {current})"
-                         f"{detail}. Reload it, or apply your edits again on top.")
+        versions = f" (version {expected} → {current})" if current is not None else ""
+        super().__init__(f"Order {number} was changed since you opened it{versions}{detail}. "
+                         "Reload it, or apply your edits again on top.")
 
 
 class StatusRefused(QtcError):

@@ -22,6 +22,7 @@ from qtc_desktop.domain import (
 )
 from qtc_desktop.domain.base import utc_now
 from qtc_desktop.services.orders.errors import EditRefused, FieldProblem, StaleOrder
+from qtc_desktop.services.orders.history import flush_checked
 
 SHIPPABLE = frozenset({OrderStatus.SENT_TO_ERP, OrderStatus.CONFIRMED, OrderStatus.PARTLY_SHIPPED})
 _DONE = {FulfillmentKind.PROVISION: "provisioned", FulfillmentKind.PERFORM: "performed"}
@@ -104,7 +105,7 @@ def record_shipment(session: Session, order: FulfillmentOrder, request: Shipment
     order.changed_since_export = True
     # A second partial shipment changes no column of the order: touch it, so its version moves.
     order.updated_at = utc_now()
-    session.flush()
+    flush_checked(session, order, order.version)
     summary = ", ".join(f"line {no} × {format(q.normalize(), 'f')}" for no, q in sorted(request.quantities.items()))
     session.add(ChangeRecord(who=who, source=source, reason=None, entity_type="shipment", entity_id=shipment.id,
                              order_id=order.id, account_id=order.account_id, field="shipment",

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from qtc_desktop.domain import ChangeRecord, ChangeSource, FulfillmentOrder, OrderStatus
 from qtc_desktop.services.orders.errors import StaleOrder, StatusRefused
+from qtc_desktop.services.orders.history import flush_checked
 from qtc_desktop.services.orders.readiness import blocks_release, readiness
 
 S = OrderStatus
@@ -50,7 +51,7 @@ def change_status(session: Session, order: FulfillmentOrder, status: OrderStatus
     session.add(ChangeRecord(who=who, source=source, reason=reason, entity_type="order", entity_id=order.id,
                              order_id=order.id, account_id=order.account_id, field="status",
                              old_value=old.value, new_value=status.value))
-    session.flush()
+    flush_checked(session, order, order.version)
 
 
 def refusals(session: Session, order: FulfillmentOrder, status: OrderStatus, reason: str | None) -> list[str]:

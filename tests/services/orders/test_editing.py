@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy.orm.exc import StaleDataError
 
 from qtc_desktop.domain import ChangeSource, FulfillmentKind, FulfillmentOrder, OrderStatus, ProductRule
 from qtc_desktop.services.orders.editing import OrderEdit, apply_edit, check_edit
@@ -202,8 +201,9 @@ def test_two_windows_save_the_same_order_and_the_second_save_fails_while_the_fir
         mine, theirs = find_order(one, order_id), find_order(two, order_id)
         apply_edit(one, mine, first, who="maria")
         one.commit()
-        # The second window's copy still says version 1; its UPDATE finds no such row.
-        with pytest.raises(StaleDataError):
+        # The second window's copy still says version 1; its UPDATE finds no such row, which
+        # the service says in the coordinator's words.
+        with pytest.raises(StaleOrder, match="was changed since you opened it"):
             apply_edit(two, theirs, second, who="jo")
             two.commit()
         two.rollback()

@@ -1,0 +1,35 @@
+"""What others changed on an order while a window had it open, and saves that lost that race."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from qtc_desktop.domain import ChangeRecord, FulfillmentOrder
+from qtc_desktop.services.orders.errors import StaleOrder
+
+
+def newest_change(session: Session, order_id: int) -> int:
+    """The id of the order's latest change record (0 when none): a window's bookmark."""
+    return session.execute(select(func.max(ChangeRecord.id)).where(ChangeRecord.order_id == order_id)).scalar() or 0
+
+
+def changes_since(session: Session, order_id: int, after_id: int, *, limit: int = 12) -> list[str]:
+    """Who changed what on the order after the bookmark, as lines a person reads."""
+    records = session.execute(select(ChangeRecord).where(ChangeRecord.order_id == order_id, ChangeRecord.id > after_id)
+                              .order_by(ChangeRecord.id)).scalars().all()
+    lines = [f"{record.who}: {record.field.replace('_', ' ')} {record.old_value or '(blank)'} → "
+             f"{record.new_value or '(blank)'}" for record in records[:limit]]
+    if len(records) > limit:
+        lines.append(f"and {len(records) - limit} more")
+    return lines
+
+
+def flush_checked(session: Session, order: FulfillmentOrder, expected_version: int) -> None:
+    """Flush; a save that lost the race to another one (the version check at UPDATE) is StaleOrder."""
+    number = order.number  # a failed flush leaves the order unreadable until rollback
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleOrder(number, expected_version, None, []) from None
