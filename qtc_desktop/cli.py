@@ -70,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
                            help="numbers are written 1.234,56 (default: decided from the file)")
     importing.add_argument("--json", action="store_true", help="the result as JSON on stdout")
 
+    history = commands.add_parser("history", help="an order's change records: who changed what, when and why")
+    history.add_argument("order", metavar="ORDER_ID", help="order id or number")
+    history.add_argument("--json", action="store_true")
+    actions = commands.add_parser("actions", help="what an amendment, renewal or cancellation asks of fulfillment")
+    actions.add_argument("quote", metavar="QUOTE_NUMBER")
+    actions.add_argument("--json", action="store_true")
+
     rule = commands.add_parser("product-rule", help="how lines with matching product codes are fulfilled")
     rule_commands = rule.add_subparsers(dest="rule_command", metavar="ACTION", required=True, parser_class=_Parser)
     rule_list = rule_commands.add_parser("list", help="the rules, first applied first")
@@ -307,6 +314,40 @@ def _order(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _history(args: argparse.Namespace) -> int:
+    from qtc_desktop.services.changes.history import order_history
+    from qtc_desktop.services.orders.lookup import find_order
+
+    store = _open(args, exclusive=False)
+    try:
+        with store.session() as session:
+            records = order_history(session, find_order(session, args.order))
+    finally:
+        store.close()
+    if args.json:
+        _print_json(records)
+    else:
+        _print_table(records, ("at", "who", "source", "field", "old", "new"))
+    return EXIT_OK
+
+
+def _actions(args: argparse.Namespace) -> int:
+    from qtc_desktop.services.changes.actions import quote_actions
+
+    store = _open(args, exclusive=False)
+    try:
+        with store.session() as session:
+            found = [action.as_json() for action in quote_actions(session, args.quote)]
+    finally:
+        store.close()
+    if args.json:
+        _print_json(found)
+    else:
+        _print_table(found, ("product", "action", "prior_quantity", "new_quantity", "delta", "effective_date",
+                             "end_date"))
+    return EXIT_OK
+
+
 def _product_rule(args: argparse.Namespace) -> int:
     from qtc_desktop.services.orders.rules import list_rules, remove_rule, save_rule
 
@@ -367,4 +408,6 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _import,
     "order": _order,
     "product-rule": _product_rule,
+    "history": _history,
+    "actions": _actions,
 }

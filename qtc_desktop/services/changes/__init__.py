@@ -1,0 +1,1 @@
+"""Change tracking: history, and what amendments, renewals and cancellations ask of fulfillment."""
