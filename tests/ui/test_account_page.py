@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
+from window_helpers import double_click
 from window_helpers import make_window as open_window
 from qtc_desktop.domain import Account, ContractedPosition, FulfillmentOrder, OrderStatus, Quote
 from qtc_desktop.services.accounts import account_overview
@@ -12,13 +13,6 @@ from qtc_desktop.ui.account_page import ORDER_COLUMNS, AccountPage, SectionModel
 from qtc_desktop.ui.main_window import TAB_ACCOUNTS, TAB_ORDERS, TAB_QUOTES, MainWindow
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-
-
-def double_click(qtbot, table, index) -> None:
-    """What a real double-click sends: a click, then the double-click on the same cell."""
-    position = table.visualRect(index).center()
-    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
-    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
 
 
 def make_window(qtbot, store, settings) -> MainWindow:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from window_helpers import double_click
 from window_helpers import make_window as open_window
 from qtc_desktop.domain import (
     ChangeRecord,
@@ -26,13 +27,6 @@ from qtc_desktop.services.orders.editing import OrderEdit, apply_edit
 from qtc_desktop.services.orders.readiness import blocks_release, readiness
 from qtc_desktop.ui.main_window import TAB_ORDERS, TAB_QUOTES, MainWindow
 from qtc_desktop.ui.order_actions import OrderActions
-
-
-def double_click(qtbot, table, index) -> None:
-    """What a real double-click sends: a click, then the double-click on the same cell."""
-    position = table.visualRect(index).center()
-    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
-    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
 
 
 def make_window(qtbot, store, settings) -> MainWindow:
