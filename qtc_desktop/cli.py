@@ -70,8 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
                            help="numbers are written 1.234,56 (default: decided from the file)")
     importing.add_argument("--json", action="store_true", help="the result as JSON on stdout")
 
-    history = commands.add_parser("history", help="an order's change records: who changed what, when and why")
-    history.add_argument("order", metavar="ORDER_ID", help="order id or number")
+    history = commands.add_parser("history", help="an order's or account's change records: who changed what, "
+                                  "when, from where and why")
+    history.add_argument("order", metavar="ORDER_ID", nargs="?", help="order id or number")
+    history.add_argument("--account", metavar="ACCOUNT", help="an account's history instead (id or name)")
+    history.add_argument("--field", help="only changes to this field (e.g. quantity, status)")
+    history.add_argument("--source", help="only changes from this source: user_edit, import, quote_revision, "
+                         "amendment, erp_round_trip, erp_export or system")
     history.add_argument("--json", action="store_true")
     actions = commands.add_parser("actions", help="what an amendment, renewal or cancellation asks of fulfillment")
     actions.add_argument("quote", metavar="QUOTE_NUMBER")
@@ -315,19 +320,35 @@ def _order(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from qtc_desktop.services.changes.history import order_history
+    from qtc_desktop.services.accounts import find_account
+    from qtc_desktop.services.changes.history import HistoryFilter, account_history, order_history
     from qtc_desktop.services.orders.lookup import find_order
 
+    from qtc_desktop.domain import ChangeSource
+
+    if (args.order is None) == (args.account is None):
+        print("qtc-desktop: history needs an ORDER_ID or --account ACCOUNT, one of the two", file=sys.stderr)
+        return EXIT_USAGE
+    sources = {source.value: source for source in ChangeSource}
+    if args.source is not None and args.source not in sources:
+        print(f"qtc-desktop: --source {args.source!r} is not a source ({', '.join(sources)})", file=sys.stderr)
+        return EXIT_USAGE
+    where = HistoryFilter(args.field, sources.get(args.source or ""))
     store = _open(args, exclusive=False)
     try:
         with store.session() as session:
-            records = order_history(session, find_order(session, args.order))
+            if args.account is not None:
+                entries = account_history(session, find_account(session, args.account).id, where)
+            else:
+                entries = order_history(session, find_order(session, args.order), where)
     finally:
         store.close()
+    records = [entry.as_json() for entry in entries]
     if args.json:
         _print_json(records)
     else:
-        _print_table(records, ("at", "who", "source", "field", "old", "new"))
+        _print_table([{**record, "what": entry.what} for record, entry in zip(records, entries)],
+                     ("at", "who", "source", "order", "what", "old", "new", "reason"))
     return EXIT_OK
 
 

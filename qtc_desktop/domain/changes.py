@@ -17,6 +17,7 @@ class ChangeRecord(Base):
         Index("ix_change_records_entity", "entity_type", "entity_id"),
         Index("ix_change_records_order_id", "order_id"),
         Index("ix_change_records_account_id", "account_id"),
+        Index("ix_change_records_field", "field"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +31,8 @@ class ChangeRecord(Base):
     # No foreign keys: history outlives what it describes.
     order_id: Mapped[int | None]
     account_id: Mapped[int | None]
+    # What in the entity a person would name: "line 2", "SH-000004", "Q-2026-0001 rev 2".
+    subject: Mapped[str | None] = mapped_column(String(160))
     field: Mapped[str] = mapped_column(String(64))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)

@@ -75,6 +75,7 @@ class ChangeSource(enum.StrEnum):
     QUOTE_REVISION = "quote_revision"
     AMENDMENT = "amendment"
     ERP_ROUND_TRIP = "erp_round_trip"
+    ERP_EXPORT = "erp_export"
     SYSTEM = "system"
 
     @property

@@ -24,6 +24,7 @@ from qtc_desktop.domain import (
     ShipmentLine,
 )
 from qtc_desktop.services.errors import NotFound
+from qtc_desktop.services.text_search import casefold
 
 RECENT_CHANGES = 50
 # A page shows at most this many quotes, orders or shipments, newest first; the counts say
@@ -134,6 +135,20 @@ class AccountOverview:
     quote_count: int
     order_count: int
     shipment_count: int
+
+
+def find_account(session: Session, reference: str) -> Account:
+    """The account with this id (12), CPQ id, or name (ignoring case)."""
+    text = reference.strip()
+    account = session.get(Account, int(text)) if text.isdigit() else None
+    if account is None:
+        account = session.execute(select(Account).where(Account.external_id == text)).scalar()
+    if account is None:
+        account = session.execute(select(Account).where(casefold(Account.name) == text.casefold())
+                                  .order_by(Account.id).limit(1)).scalar()
+    if account is None:
+        raise NotFound(f"There is no account {text}.")
+    return account
 
 
 def account_overview(session: Session, account_id: int) -> AccountOverview:

@@ -37,6 +37,7 @@ from qtc_desktop.domain.base import utc_now
 from qtc_desktop.services import catalog
 from qtc_desktop.services.errors import DatabaseNotEmpty
 from qtc_desktop.services.progress import Progress
+from qtc_desktop.store.journal import bulk_writes
 
 CENT = Decimal("0.01")
 BATCH = 2000
@@ -79,7 +80,9 @@ def load_sample_data(
         raise DatabaseNotEmpty(
             "This database already holds data; sample data goes only into an empty database."
         )
-    return _Generator(session, random.Random(seed), today or dt.date.today(), progress or Progress()).run(orders)
+    # Written in bulk around the ORM; the generator writes its own change records (source "system").
+    with bulk_writes("sample data"):
+        return _Generator(session, random.Random(seed), today or dt.date.today(), progress or Progress()).run(orders)
 
 
 class _Generator:
@@ -388,7 +391,7 @@ class _Generator:
 
     def _record(self, order_id: int, account_id: int, field: str, old: str, new: str) -> dict[str, Any]:
         return {"at": self.now, "who": SAMPLE_USER, "source": ChangeSource.SYSTEM, "reason": "Sample data",
-                "entity_type": "order", "entity_id": order_id, "order_id": order_id,
+                "entity_type": "order", "entity_id": order_id, "order_id": order_id, "subject": None,
                 "account_id": account_id, "field": field, "old_value": old, "new_value": new,
                 "export_batch_id": None}
 

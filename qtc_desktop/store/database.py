@@ -16,6 +16,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.orm import Session, sessionmaker
 
 from qtc_desktop.store.errors import StoreError
+from qtc_desktop.domain import ChangeSource
+from qtc_desktop.store.journal import JournalledSession, guard_statements, recording
 
 ENV_DATABASE_URL = "QTC_DATABASE_URL"
 APP_NAME = "qtc-desktop"
@@ -112,7 +114,9 @@ class Store:
     engine: Engine
 
     def __post_init__(self) -> None:
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Every session records its changes, and nothing writes recorded tables around it.
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, class_=JournalledSession)
+        guard_statements(self.engine)
 
     @property
     def location(self) -> str:
@@ -122,12 +126,20 @@ class Store:
         return self._sessions()
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit on success, roll back on any error, always close."""
+    def transaction(self, *, who: str | None = None, source: ChangeSource = ChangeSource.SYSTEM,
+                    reason: str | None = None) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error, always close.
+
+        With `who`, changes made in it are recorded as theirs (see journal.recording).
+        """
         session = self._sessions()
         try:
             with session.begin():
-                yield session
+                if who is None:
+                    yield session
+                else:
+                    with recording(session, who=who, source=source, reason=reason):
+                        yield session
         except OperationalError as exc:
             raise StoreError(f"The database {self.location} could not be written: "
                              f"{_first_line(exc)}") from exc

@@ -22,7 +22,7 @@ from qtc_desktop.store.instance_lock import InstanceLock
 log = logging.getLogger(__name__)
 
 # The newest migration in store/migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0002_database_identity"
+HEAD_REVISION = "0003_change_subject"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 

@@ -15,9 +15,10 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
-from qtc_desktop.domain import Account, Quote
+from qtc_desktop.domain import Account, ChangeSource, Quote
 from qtc_desktop.domain.base import Money, Quantity, ScaledDecimal, UnitPrice, UtcDateTime
 from qtc_desktop.store import OpenedStore
+from qtc_desktop.store.journal import recording
 
 DIALECT = sqlite.dialect()
 
@@ -138,7 +139,7 @@ def test_too_many_places_fails_the_insert_and_stores_nothing(engine: Engine) -> 
 
 
 def test_orm_flush_refuses_a_sub_cent_quote_total(store: OpenedStore) -> None:
-    with store.session() as session:
+    with store.session() as session, recording(session, who="test", source=ChangeSource.SYSTEM):
         account = Account(name="Contoso Logistics Inc.")
         session.add(Quote(number="Q-2026-000001", account=account, net_total=Decimal("100.005")))
         with pytest.raises(StatementError) as raised:
@@ -223,7 +224,7 @@ def test_aware_datetime_comes_back_as_the_same_instant_in_utc(engine: Engine) ->
 
 
 def test_orm_timestamps_default_to_aware_utc(store: OpenedStore) -> None:
-    with store.transaction() as session:
+    with store.transaction(who="test setup") as session:
         session.add(Account(name="Fabrikam Labs GmbH"))
     with Session(store.engine) as session:
         account = session.scalars(select(Account)).one()

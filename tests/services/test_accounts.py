@@ -80,7 +80,7 @@ def test_overview_holds_the_accounts_quotes_orders_shipments_and_positions(sampl
 
 
 def test_recent_changes_are_the_latest_fifty_of_this_account(sample_store: OpenedStore) -> None:
-    with sample_store.transaction() as session:
+    with sample_store.transaction(who="test setup") as session:
         account = _busiest_account_with_positions(session)
         order = account.orders[0]
         other = session.scalars(select(Account).where(Account.id != account.id).limit(1)).one()
@@ -100,14 +100,14 @@ def test_recent_changes_are_the_latest_fifty_of_this_account(sample_store: Opene
 
 
 def test_an_account_without_anything_has_an_empty_page(sample_store: OpenedStore) -> None:
-    with sample_store.transaction() as session:
+    with sample_store.transaction(who="test setup") as session:
         lonely = Account(name="Lonely Ltd")
         session.add(lonely)
     with sample_store.session() as session:
         overview = account_overview(session, lonely.id)
     assert overview.account.name == "Lonely Ltd" and overview.account.address == ""
-    assert (overview.quotes, overview.orders, overview.shipments, overview.positions, overview.changes) == (
-        (), (), (), (), ())
+    assert (overview.quotes, overview.orders, overview.shipments, overview.positions) == ((), (), (), ())
+    assert [(change.field, change.new_value) for change in overview.changes] == [("created", "Lonely Ltd")]
     assert (overview.quote_count, overview.order_count, overview.shipment_count) == (0, 0, 0)
 
 

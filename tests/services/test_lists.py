@@ -37,7 +37,7 @@ def shared_store(
     """One sample database for the many tests here that only read it."""
     store = open_store(resolve_url(str(tmp_path_factory.mktemp("lists") / "t.sqlite3")))
     try:
-        with store.transaction() as session:
+        with store.transaction(who="test setup") as session:
             load_sample_data(session, orders=90, today=sample_today)
         yield store
     finally:
@@ -124,7 +124,7 @@ def test_search_ignores_case_beyond_ascii(connection: Connection, typed: str) ->
 def awkward_accounts(sample_store: OpenedStore) -> dict[str, int]:
     names = ["100% Organic Foods Ltd", "1000 Lakes Energy Oy", "Recycled_Paper Labs Inc.",
              "Recycled Paper Labs Inc.", "Back\\Slash Engineering GmbH"]
-    with sample_store.transaction() as session:
+    with sample_store.transaction(who="test setup") as session:
         accounts = [Account(name=name) for name in names]
         session.add_all(accounts)
         session.flush()
@@ -235,7 +235,7 @@ def test_quote_type_filter(connection: Connection) -> None:
 
 
 def test_revisions_filter_hides_superseded_quotes(sample_store: OpenedStore) -> None:
-    with sample_store.transaction() as session:
+    with sample_store.transaction(who="test setup") as session:
         old = session.scalars(select(Quote).order_by(Quote.id).limit(1)).one()
         old.superseded = True
         new = Quote(number=old.number, revision=2, type=old.type, account_id=old.account_id,
@@ -385,7 +385,7 @@ BREAKAGES: dict[str, Any] = {
 
 @pytest.mark.parametrize("breakage", list(BREAKAGES))
 def test_not_ready_filter_agrees_with_readiness_on_each_rule(sample_store: OpenedStore, breakage: str) -> None:
-    with sample_store.transaction() as session:
+    with sample_store.transaction(who="test setup") as session:
         order = _complete_goods_order(session)
         with sample_store.engine.connect() as connection:
             assert order.id not in ids(connection, ORDERS, attention="not_ready")
@@ -489,7 +489,7 @@ def test_account_filter_and_its_choices(connection: Connection) -> None:
 
 
 def test_account_choices_tell_apart_accounts_of_the_same_name(sample_store: OpenedStore) -> None:
-    with sample_store.transaction() as session:
+    with sample_store.transaction(who="test setup") as session:
         order = session.scalars(select(FulfillmentOrder).limit(1)).one()
         name = session.get(Account, order.account_id).name
         twin = Account(name=name, external_id="TWIN-1")

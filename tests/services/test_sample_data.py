@@ -113,15 +113,15 @@ def test_names_are_not_only_ascii(sample_store: OpenedStore) -> None:
 
 def test_loading_twice_is_refused_and_changes_nothing(sample_store: OpenedStore) -> None:
     before = table_counts(sample_store)
-    with pytest.raises(DatabaseNotEmpty, match="already holds data"), sample_store.transaction() as session:
+    with pytest.raises(DatabaseNotEmpty, match="already holds data"), sample_store.transaction(who="test setup") as session:
         load_sample_data(session, orders=5)
     assert table_counts(sample_store) == before
 
 
 def test_one_account_is_enough_to_refuse(store: OpenedStore) -> None:
-    with store.transaction() as session:
+    with store.transaction(who="test setup") as session:
         session.add(Account(name="Woodgrove Bank Ltd"))
-    with pytest.raises(DatabaseNotEmpty), store.transaction() as session:
+    with pytest.raises(DatabaseNotEmpty), store.transaction(who="test setup") as session:
         load_sample_data(session, orders=5)
     assert table_counts(store)["accounts"] == 1
 
@@ -140,7 +140,7 @@ class CancelAfterFirstReport(Progress):
 
 def test_cancel_stops_the_job_and_rolls_everything_back(store: OpenedStore, sample_today: dt.date) -> None:
     progress = CancelAfterFirstReport()
-    with pytest.raises(Cancelled), store.transaction() as session:
+    with pytest.raises(Cancelled), store.transaction(who="test setup") as session:
         load_sample_data(session, orders=90, today=sample_today, progress=progress)
     assert len(progress.reports) == 1  # the next step noticed the cancel and stopped
     assert set(table_counts(store).values()) == {0}
@@ -153,7 +153,7 @@ def test_progress_reaches_the_total(store: OpenedStore, sample_today: dt.date) -
         def report(self, done: int, total: int, message: str) -> None:
             seen.append((done, total))
 
-    with store.transaction() as session:
+    with store.transaction(who="test setup") as session:
         summary = load_sample_data(session, orders=40, today=sample_today, progress=Recording())
     assert seen[0] == (0, summary.quotes)
     assert seen[-1] == (summary.quotes, summary.quotes)
@@ -163,7 +163,7 @@ def test_progress_reaches_the_total(store: OpenedStore, sample_today: dt.date) -
 def snapshot(path: Path, seed: int, today: dt.date) -> dict[str, Any]:
     store = open_store(resolve_url(str(path)))
     try:
-        with store.transaction() as session:
+        with store.transaction(who="test setup") as session:
             load_sample_data(session, orders=60, seed=seed, today=today)
         with store.engine.connect() as connection:
             shipments = connection.execute(

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm.exc import StaleDataError
 
-from qtc_desktop.domain import Account, FulfillmentOrder
+from qtc_desktop.domain import Account, ChangeSource, FulfillmentOrder
 from qtc_desktop.store import OpenedStore, StoreError, describe, open_store, resolve_url
 from qtc_desktop.store.database import ENV_DATABASE_URL, default_database_path, sqlite_file
+from qtc_desktop.store.journal import bulk_writes, recording
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +96,7 @@ def test_sqlite_pragmas_are_on(store: OpenedStore) -> None:
 def test_foreign_keys_are_enforced(store: OpenedStore) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    with pytest.raises(IntegrityError), store.engine.begin() as connection:
+    with pytest.raises(IntegrityError), store.engine.begin() as connection, bulk_writes("a raw insert"):
         connection.execute(text(
             "INSERT INTO quotes (number, revision, type, account_id, currency, net_total, "
             "line_count, imported_at, superseded) "
@@ -104,7 +105,7 @@ def test_foreign_keys_are_enforced(store: OpenedStore) -> None:
 
 
 def test_transaction_rolls_back_on_error(store: OpenedStore) -> None:
-    with pytest.raises(RuntimeError), store.transaction() as session:
+    with pytest.raises(RuntimeError), store.transaction(who="test setup") as session:
         session.add(Account(name="Tailspin Airlines Inc."))
         session.flush()
         raise RuntimeError("the user's action failed half-way")
@@ -119,10 +120,11 @@ def test_second_save_of_a_stale_order_is_refused(sample_store: OpenedStore) -> N
         mine = first.scalars(by_number).one()
         theirs = second.scalars(by_number).one()
         assert mine.version == theirs.version == 1
-        mine.carrier = "DHL"
-        theirs.carrier = "FedEx"
+        with recording(first, who="maria", source=ChangeSource.USER_EDIT):
+            mine.carrier = "DHL"
         first.commit()
-        with pytest.raises(StaleDataError):
+        with pytest.raises(StaleDataError), recording(second, who="jo", source=ChangeSource.USER_EDIT):
+            theirs.carrier = "FedEx"
             second.commit()
         second.rollback()
     with sample_store.session() as session:

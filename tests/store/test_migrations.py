@@ -22,6 +22,7 @@ from qtc_desktop.domain import Base
 from qtc_desktop.services.sample_data import load_sample_data
 from qtc_desktop.store import DatabaseInUse, DatabaseTooNew, OpenedStore, open_store, resolve_url
 from qtc_desktop.store import migrate
+from qtc_desktop.store.journal import bulk_writes
 from qtc_desktop.store.migrate import HEAD_REVISION, backup_sqlite, downgrade, script_head
 
 COUNTED_TABLES = ("accounts", "quotes", "quote_lines", "fulfillment_orders", "shipments")
@@ -189,8 +190,9 @@ def test_database_from_an_older_revision_keeps_its_data(
         with store.transaction() as session:
             load_sample_data(session, orders=30, today=sample_today)
         downgrade(store, older)
-        # A customer the older app added after the downgrade, through its own schema.
-        with store.engine.begin() as connection:
+        # A customer the older app added after the downgrade, through its own schema
+        # (and so around this app's change journal).
+        with store.engine.begin() as connection, bulk_writes("the older app"):
             connection.execute(text(
                 "INSERT INTO accounts (name, created_at, updated_at) "
                 "VALUES ('Wingtip Energy Ltd (old app)', '2026-01-05 10:00:00', '2026-01-05 10:00:00')"

@@ -31,12 +31,13 @@ def test_cancelling_sample_data_stores_nothing(qtbot, empty_store, settings, mon
     import time
 
     import qtc_desktop.ui.main_window as main_window_module
-    from qtc_desktop.domain import Account
+    from qtc_desktop.domain import Account, ChangeSource
     from qtc_desktop.services.sample_data import is_empty
+    from qtc_desktop.store.journal import recording
 
     def endless_sample_data(session, *, progress):
-        session.add(Account(name="Half-made Account Ltd"))
-        session.flush()  # written inside the job's transaction, not yet committed
+        with recording(session, who="sample data", source=ChangeSource.SYSTEM):
+            session.add(Account(name="Half-made Account Ltd"))  # flushed inside the job's transaction, not committed
         while True:
             progress.step(1, 2, "Creating quotes and orders")  # raises once cancelled
             time.sleep(0.01)

@@ -126,7 +126,7 @@ def test_a_quote_with_an_order_offers_to_open_that_order(qtbot, filled_store, se
 
 def test_a_newer_revision_of_a_quote_with_an_order_may_get_its_own(
         qtbot, filled_store, settings, warnings, choices) -> None:
-    with filled_store.transaction() as session:
+    with filled_store.transaction(who="test setup") as session:
         order = session.scalars(select(FulfillmentOrder).options(selectinload(FulfillmentOrder.quote))
                                 .order_by(FulfillmentOrder.id).limit(1)).one()
         old = order.quote
@@ -364,7 +364,7 @@ def test_record_a_partial_shipment_through_the_dialog(qtbot, filled_store, setti
 
 
 def test_serials_follow_the_quantity_and_are_checked(qtbot, filled_store, settings, warnings) -> None:
-    with filled_store.transaction() as session:
+    with filled_store.transaction(who="test setup") as session:
         line = session.scalars(
             select(FulfillmentOrderLine).join(FulfillmentOrder)
             .where(FulfillmentOrder.status == OrderStatus.CONFIRMED, FulfillmentOrderLine.kind == FulfillmentKind.SHIP,

@@ -391,9 +391,10 @@ def test_save_stores_only_the_changes_with_change_records(qtbot, open_editor, em
         records = session.execute(select(ChangeRecord).where(ChangeRecord.order_id == order_id,
                                                              ChangeRecord.who == "maria",
                                                              ChangeRecord.field != "created")).scalars().all()
-        assert sorted((r.field, r.old_value, r.new_value) for r in records) == [
-            ("carrier", None, "DHL Express"), ("line 1.serial_numbers", None, "SRV-001, SRV-002"),
-            ("line 4.tenant", None, "northwind.cloud.example"), ("ship_to_country", None, "GB")]
+        assert sorted((r.subject, r.field, r.old_value, r.new_value) for r in records) == [
+            ("FO-000001", "carrier", None, "DHL Express"), ("FO-000001", "ship_to_country", None, "GB"),
+            ("line 1", "serial_numbers", None, "SRV-001, SRV-002"),
+            ("line 4", "tenant", None, "northwind.cloud.example")]
     assert not editor.isWindowModified()
     assert editor.form.text("ship_to_country") == "GB"  # as stored
     assert "version 2" in editor.subtitle_label.text()
@@ -448,7 +449,7 @@ def test_a_colleagues_line_edit_also_makes_my_save_stale(qtbot, open_editor, emp
     editor.lines_model.setData(editor.lines_model.index(ROW_CLOUD, COL_TENANT), "mine.example")
     dialogs.answers = ["Keep editing"]
     assert not editor.save()
-    assert "jo: line 4.tenant (blank) → theirs.example" in dialogs.last
+    assert "jo: line 4 tenant (blank) → theirs.example" in dialogs.last
     assert stored(empty_store, order_id).lines[ROW_CLOUD].tenant == "theirs.example"
 
 
@@ -467,7 +468,7 @@ def test_a_readiness_item_leads_to_its_field(qtbot, open_editor, order_id) -> No
 def test_a_refused_save_shows_the_problem_at_its_cell(qtbot, open_editor, empty_store, order_id, dialogs) -> None:
     editor = open_editor(order_id)
     editor.lines_model.setData(editor.lines_model.index(ROW_CABLE, COL_QUANTITY), "35")
-    with empty_store.transaction() as session:  # the quote was revised down meanwhile
+    with empty_store.transaction(who="test setup") as session:  # the quote was revised down meanwhile
         session.execute(select(QuoteLine).where(QuoteLine.product_code == "CBL-CAT6-3M")).scalar_one().quantity \
             = Decimal(30)
     assert not editor.save()

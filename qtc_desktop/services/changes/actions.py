@@ -50,6 +50,11 @@ def quote_actions(session: Session, quote_number: str) -> list[Action]:
                             .limit(1).options(selectinload(Quote.lines))).scalar()
     if quote is None:
         raise NotFound(f"There is no quote {quote_number}.")
+    return actions_for(session, quote)
+
+
+def actions_for(session: Session, quote: Quote) -> list[Action]:
+    """One action per line of the quote (in line order), against the account's contract now."""
     positions = _positions(session, quote)
     contract_end = max((p.end_date for p in positions.values() if p.end_date), default=None)
     actions = [_line_action(quote, line, positions, contract_end) for line in quote.lines]
@@ -118,6 +123,25 @@ def _pair_swaps(actions: list[Action]) -> list[Action]:
             swapped[index] = Action(action.product, A.SWAP, action.prior_quantity, action.new_quantity,
                                     action.effective_date, action.end_date)
     return swapped
+
+
+def describe_action(action: ProvisioningAction, product: str, prior: Decimal | None, delta: Decimal | None,
+                    effective: dt.date | None, end: dt.date | None) -> str:
+    """An action as the provisioning team reads it: "Increase SUB-CLOUD 25 → 40 (+15) from 2026-09-01"."""
+    prior = prior or ZERO
+    new = prior + (delta or ZERO)
+    change = f"{_text(prior)} → {_text(new)}"
+    if delta:
+        change += f" ({'+' if delta > 0 else ''}{_text(delta)})"
+    when = f" from {effective.isoformat()}" if effective else ""
+    if action in (A.REMOVE, A.CANCEL):
+        when = f" on {effective.isoformat()}" if effective else ""
+    until = f", until {end.isoformat()}" if end and action not in (A.REMOVE, A.CANCEL) else ""
+    return f"{action.value.capitalize()} {product} {change}{when}{until}"
+
+
+def _text(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 def _number(value: Decimal) -> int | float:

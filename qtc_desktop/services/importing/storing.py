@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from qtc_desktop.domain import Account, ChangeRecord, ChangeSource, Quote, QuoteLine
 from qtc_desktop.domain.base import utc_now
-from qtc_desktop.services.importing.drafts import LineDraft, QuoteDraft
+from qtc_desktop.services.importing.drafts import QuoteDraft
 from qtc_desktop.services.importing.problems import Problem
 from qtc_desktop.services.text_search import casefold
+from qtc_desktop.store.journal import bulk_writes
 
 Status = Literal["created", "revised", "unchanged"]
 _LINE_CHUNK = 5000  # lines per executemany: bounds the parameter sets held at once
@@ -74,15 +75,18 @@ def plan_quotes(session: Session, drafts: Sequence[QuoteDraft], sheet: str) -> t
         else:
             previous_id = revisions[latest][0]
             revision = draft.revision if draft.revision is not None else latest + 1
-            changes = tuple(diff_lines(_stored_lines(session, previous_id), draft.lines))
+            changes = tuple(diff_lines(stored_lines(session, previous_id), [vars(line) for line in draft.lines]))
             plans.append(QuotePlan(draft, "revised", revision, previous_id, changes, latest, digest))
     return plans, problems
 
 
-def diff_lines(before: Iterable[dict[str, Any]], after: Iterable[LineDraft]) -> list[LineChange]:
-    """Lines added, removed and changed, matched by CPQ line id, else by product and position."""
+def diff_lines(before: Iterable[dict[str, Any]], after: Iterable[dict[str, Any]]) -> list[LineChange]:
+    """Lines added, removed and changed, matched by CPQ line id, else by product and position.
+
+    Each line is a dict of its fields (a stored line's, or a draft's `vars`).
+    """
     old = {_line_key(line["external_id"], line["product_code"], line["line_no"]): line for line in before}
-    new = {_line_key(line.external_id, line.product_code, line.line_no): vars(line) for line in after}
+    new = {_line_key(line["external_id"], line["product_code"], line["line_no"]): line for line in after}
     changes = []
     for key, line in new.items():
         previous = old.get(key)
@@ -99,13 +103,22 @@ def diff_lines(before: Iterable[dict[str, Any]], after: Iterable[LineDraft]) -> 
 
 
 def store_quotes(session: Session, plans: Sequence[QuotePlan], *, source_file: str, who: str) -> None:
-    """Write the created and revised quotes, their lines and accounts, in the caller's transaction."""
+    """Write the created and revised quotes, their lines and accounts, in the caller's transaction.
+
+    Written in bulk around the ORM for speed, so the change records are written here too: a
+    record per new quote and account, and one per line added, removed or changed by a revision.
+    """
     to_write = [plan for plan in plans if plan.status != "unchanged"]
     if not to_write:
         return
+    with bulk_writes("quote import"):
+        _store(session, to_write, source_file, who)
+
+
+def _store(session: Session, to_write: Sequence[QuotePlan], source_file: str, who: str) -> None:
     connection = session.connection()
     now = utc_now()
-    accounts = _account_ids(session, [plan.draft for plan in to_write], now)
+    accounts, new_accounts = _account_ids(session, [plan.draft for plan in to_write], now)
     superseded = [plan.previous_id for plan in to_write if plan.previous_id is not None]
     for chunk in _chunks(superseded):
         connection.execute(update(Quote).where(Quote.id.in_(chunk)).values(superseded=True))
@@ -153,12 +166,30 @@ def store_quotes(session: Session, plans: Sequence[QuotePlan], *, source_file: s
         line_ids = [by_key[quote_id, line.line_no] for quote_id, plan in zip(quote_ids, to_write)
                     for line in plan.draft.lines]
         _link_bundles(connection, to_write, iter(line_ids))
-    connection.execute(insert(cast(Table, ChangeRecord.__table__)), [{
-        "at": now, "who": who, "source": ChangeSource.IMPORT, "reason": f"Imported from {source_file}",
-        "entity_type": "quote", "entity_id": quote_id, "order_id": None,
-        "account_id": accounts[_account_key(plan.draft)], "field": "revision",
-        "old_value": _previous_revision(plan), "new_value": str(plan.revision), "export_batch_id": None,
-    } for quote_id, plan in zip(quote_ids, to_write)])
+    record = {"at": now, "who": who, "source": ChangeSource.IMPORT, "reason": f"Imported from {source_file}",
+              "order_id": None, "export_batch_id": None}
+    records = [{**record, "entity_type": "account", "entity_id": account_id, "account_id": account_id,
+                "subject": name, "field": "created", "old_value": None, "new_value": name}
+               for account_id, name in new_accounts]
+    for quote_id, plan in zip(quote_ids, to_write):
+        quote = {**record, "entity_type": "quote", "entity_id": quote_id,
+                 "account_id": accounts[_account_key(plan.draft)],
+                 "subject": f"{plan.draft.number} rev {plan.revision}"}
+        records.append({**quote, "field": "revision", "old_value": _previous_revision(plan),
+                        "new_value": str(plan.revision)})
+        records += [{**quote, **fields} for change in plan.changes for fields in _change_fields(change)]
+    connection.execute(insert(cast(Table, ChangeRecord.__table__)), records)
+
+
+def _change_fields(change: LineChange) -> list[dict[str, Any]]:
+    """The record fields of one line a revision added, removed or changed."""
+    subject = f"line {change.line_no} {change.product_code}"
+    if change.kind == "added":
+        return [{"subject": subject, "field": "added", "old_value": None, "new_value": change.product_code}]
+    if change.kind == "removed":
+        return [{"subject": subject, "field": "removed", "old_value": change.product_code, "new_value": None}]
+    return [{"subject": subject, "field": name, "old_value": old or None, "new_value": new or None}
+            for name, old, new in change.fields]
 
 
 def _previous_revision(plan: QuotePlan) -> str | None:
@@ -195,14 +226,18 @@ def _stored_revisions(session: Session, numbers: Sequence[str]) -> dict[str, dic
     return found
 
 
-def _stored_lines(session: Session, quote_id: int) -> list[dict[str, Any]]:
+def stored_lines(session: Session, quote_id: int) -> list[dict[str, Any]]:
     lines = session.execute(select(QuoteLine).where(QuoteLine.quote_id == quote_id)).scalars()
     return [{column: getattr(line, column) for column in ("external_id", "line_no", *_COMPARED)}
             for line in lines]
 
 
-def _account_ids(session: Session, drafts: Sequence[QuoteDraft], now: Any) -> dict[str, int]:
-    """Match accounts by external id, then by name (ignoring case); create the rest."""
+def _account_ids(session: Session, drafts: Sequence[QuoteDraft],
+                 now: Any) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """Match accounts by external id, then by name (ignoring case); create the rest.
+
+    Returns the id for each draft's account key, and the (id, name) of the accounts created.
+    """
     keys = {_account_key(draft): draft for draft in drafts}
     result: dict[str, int] = {}
     external = sorted({d.account_external_id for d in drafts if d.account_external_id})
@@ -229,12 +264,14 @@ def _account_ids(session: Session, drafts: Sequence[QuoteDraft], now: Any) -> di
             new_rows.append((key, {"external_id": draft.account_external_id,
                                    "name": draft.account_name or draft.account_external_id,
                                    "created_at": now, "updated_at": now}))
+    created: list[tuple[int, str]] = []
     if new_rows:
         table = cast(Table, Account.__table__)
-        ids = session.connection().execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), [row for _, row in new_rows]).scalars()
+        ids = list(session.connection().execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), [row for _, row in new_rows]).scalars())
         result.update(zip([key for key, _ in new_rows], ids))
-    return result
+        created = [(account_id, row["name"]) for account_id, (_, row) in zip(ids, new_rows)]
+    return result, created
 
 
 def _account_key(draft: QuoteDraft) -> str:

@@ -9,16 +9,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from qtc_desktop.domain import (
-    ChangeRecord,
     ChangeSource,
     FulfillmentKind,
     FulfillmentOrder,
     FulfillmentOrderLine,
     ProductRule,
+    ProvisioningAction,
     Quote,
     QuoteLine,
+    QuoteType,
 )
+from qtc_desktop.services.changes.actions import Action, actions_for
 from qtc_desktop.services.errors import NotFound, QtcError
+from qtc_desktop.store.journal import recording
 
 SERVICE_FAMILIES = {"services", "service", "professional services", "training"}
 
@@ -58,6 +61,8 @@ def create_order(session: Session, quote_number: str, *, who: str, revision: int
         raise QtcError(f"Quote {quote.number} has no lines to fulfil.")
     rules = session.execute(select(ProductRule)).scalars().all()
     account = quote.account
+    # Read before the order exists: a query would flush the half-built order with the quote.
+    actions = actions_for(session, quote) if quote.type is not QuoteType.NEW else [None] * len(quote.lines)
     order = FulfillmentOrder(
         number=_next_number(session), quote=quote, account=account,
         ship_to_name=account.name, ship_to_street=account.street, ship_to_city=account.city,
@@ -68,24 +73,40 @@ def create_order(session: Session, quote_number: str, *, who: str, revision: int
         bill_to_country=account.country,
         contact_email=account.email, contact_phone=account.phone,
     )
-    for line in quote.lines:
+    for line, action in zip(quote.lines, actions):
         kind, serialized = infer_kind(line, rules)
-        order.lines.append(FulfillmentOrderLine(
-            quote_line=line, line_no=line.line_no, product_code=line.product_code,
-            product_name=line.product_name, kind=kind, quantity=line.quantity, serialized=serialized,
-            serial_numbers=[], subscription_start=line.start_date if kind is FulfillmentKind.PROVISION else None,
-            subscription_end=line.end_date if kind is FulfillmentKind.PROVISION else None,
-            prior_quantity=line.prior_quantity,
-            delta=(line.quantity - line.prior_quantity) if line.prior_quantity is not None else None,
-            extra={},
-        ))
-    session.add(order)
-    session.flush()
-    session.add(ChangeRecord(who=who, source=ChangeSource.USER_EDIT, reason=f"Created from quote {quote.number}",
-                             entity_type="order", entity_id=order.id, order_id=order.id,
-                             account_id=account.id, field="created", old_value=None,
-                             new_value=f"{quote.number} rev {quote.revision}"))
+        order.lines.append(_order_line(line, kind, serialized, action))
+    with recording(session, who=who, source=ChangeSource.USER_EDIT, reason=f"Created from quote {quote.number}"):
+        session.add(order)
     return order
+
+
+# What fulfillment does for each action: units that change hands, or the units renewed.
+_ACTS_ON_DELTA = frozenset({ProvisioningAction.ADD, ProvisioningAction.INCREASE, ProvisioningAction.DECREASE,
+                            ProvisioningAction.REMOVE, ProvisioningAction.SWAP, ProvisioningAction.CANCEL})
+
+
+def _order_line(line: QuoteLine, kind: FulfillmentKind, serialized: bool, action: Action | None) -> FulfillmentOrderLine:
+    """A quote line as an order line; on an amendment, renewal or cancellation, as its action."""
+    provision = kind is FulfillmentKind.PROVISION
+    order_line = FulfillmentOrderLine(
+        quote_line=line, line_no=line.line_no, product_code=line.product_code, product_name=line.product_name,
+        kind=kind, quantity=line.quantity, serialized=serialized, serial_numbers=[],
+        subscription_start=line.start_date if provision else None,
+        subscription_end=line.end_date if provision else None, extra={})
+    if action is None:
+        return order_line
+    # The order carries the delta: what to provision, take away or renew, and from when.
+    order_line.action = action.action
+    order_line.prior_quantity = action.prior_quantity
+    order_line.delta = action.delta
+    order_line.effective_date = action.effective_date
+    if action.action in _ACTS_ON_DELTA and action.delta:
+        order_line.quantity = abs(action.delta)
+    if provision:
+        order_line.subscription_start = action.effective_date or order_line.subscription_start
+        order_line.subscription_end = action.end_date
+    return order_line
 
 
 def _next_number(session: Session) -> str:

@@ -9,14 +9,13 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from qtc_desktop.domain import (
-    ChangeRecord,
     ChangeSource,
     FulfillmentKind,
     FulfillmentOrder,
     FulfillmentOrderLine,
     OrderStatus,
 )
-from qtc_desktop.domain.base import utc_now
+from qtc_desktop.services.changes.contracts import record_fulfilment
 from qtc_desktop.services.orders.errors import EditRefused, FieldProblem, StaleOrder
 from qtc_desktop.services.orders.fields import (
     HEADER_FIELDS,
@@ -27,10 +26,8 @@ from qtc_desktop.services.orders.fields import (
 )
 from qtc_desktop.services.orders.history import flush_checked
 from qtc_desktop.services.orders.shipping import backordered
+from qtc_desktop.store.journal import recording
 
-# Once the ERP has seen an order, every later change marks it until it is exported again.
-EXPORTED = frozenset({OrderStatus.SENT_TO_ERP, OrderStatus.CONFIRMED, OrderStatus.PARTLY_SHIPPED,
-                      OrderStatus.SHIPPED})
 LOCKED = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED})
 
 
@@ -84,8 +81,11 @@ def _line_rules(order: FulfillmentOrder, line: FulfillmentOrderLine, parsed: dic
     quantity = parsed.get("quantity", line.quantity)
     assert isinstance(quantity, Decimal)
     quoted = line.quote_line.quantity if line.quote_line is not None else None
+    if line.action is not None and line.delta:
+        quoted = abs(line.delta)  # an amendment's line acts on the change, not on the total
     if "quantity" in parsed and quoted is not None and quantity > quoted:
-        problems.append(FieldProblem("quantity", f"is more than the quote's {format_value(quoted)}", line_no))
+        what = "the amendment's change of" if line.action is not None and line.delta else "the quote's"
+        problems.append(FieldProblem("quantity", f"is more than {what} {format_value(quoted)}", line_no))
     shipped = sum((sl.quantity for shipment in order.shipments for sl in shipment.lines
                    if sl.order_line_id == line.id), Decimal(0))
     if "quantity" in parsed and quantity < shipped:
@@ -125,37 +125,29 @@ def apply_edit(session: Session, order: FulfillmentOrder, edit: OrderEdit, *, wh
     if problems:
         raise EditRefused(problems)
     changed: list[str] = []
-    for name, value in header.items():
-        changed += _set(session, order, order, "order", order.id, name, value, who, source, reason, None)
-    by_no = {line.line_no: line for line in order.lines}
-    for line_no, values in lines.items():
-        for name, value in values.items():
-            changed += _set(session, order, by_no[line_no], "order_line", by_no[line_no].id, name, value,
-                            who, source, reason, line_no)
+    with recording(session, who=who, source=source, reason=reason):
+        for name, value in header.items():
+            changed += _set(order, name, value, None)
+        by_no = {line.line_no: line for line in order.lines}
+        for line_no, values in lines.items():
+            for name, value in values.items():
+                changed += _set(by_no[line_no], name, value, line_no)
+        if changed:
+            flush_checked(session, order, order.version)  # the version check and bump happen here
     if changed and order.status is OrderStatus.PARTLY_SHIPPED and not backordered(order):
         # Cutting the last backorder down to what left already completes the order.
-        changed += _set(session, order, order, "order", order.id, "status", OrderStatus.SHIPPED, who, source,
-                        reason or "nothing left to ship", None)
-    if changed and order.status in EXPORTED:
-        order.changed_since_export = True
-    if changed:
-        # Line edits alone leave the order's row untouched, and so its version: touch it.
-        order.updated_at = utc_now()
-        flush_checked(session, order, order.version)  # the version check and bump happen here
+        with recording(session, who=who, source=source, reason=reason or "nothing left to ship"):
+            changed += _set(order, "status", OrderStatus.SHIPPED, None)
+        record_fulfilment(session, order, who=who)
     return changed
 
 
-def _set(session: Session, order: FulfillmentOrder, target: object, entity: str, entity_id: int, name: str,
-         value: object, who: str, source: ChangeSource, reason: str | None, line_no: int | None) -> list[str]:
+def _set(target: object, name: str, value: object, line_no: int | None) -> list[str]:
     old = getattr(target, name)
     if _same(old, value):
         return []
     setattr(target, name, list(value) if isinstance(value, list) else value)
     label = f"line {line_no} {name}" if line_no is not None else name
-    session.add(ChangeRecord(who=who, source=source, reason=reason, entity_type=entity, entity_id=entity_id,
-                             order_id=order.id, account_id=order.account_id, field=name if line_no is None
-                             else f"line {line_no}.{name}", old_value=format_value(old) or None,
-                             new_value=format_value(value) or None))
     return [f"{label}: {format_value(old) or '(blank)'} → {format_value(value) or '(blank)'}"]
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from qtc_desktop.domain import FulfillmentKind
+from qtc_desktop.domain.values import show
 
 Kind = Literal["text", "email", "phone", "country", "date", "incoterms", "quantity", "kind", "flag", "serials"]
 
@@ -128,19 +129,7 @@ def parse_value(field: OrderField, text: str) -> object:
 
 def format_value(value: object) -> str:
     """A stored value as a field shows it, the inverse of parse_value."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, FulfillmentKind):
-        return value.value
-    return str(value)
+    return show(value)
 
 
 def _serials(raw: str) -> list[str]:

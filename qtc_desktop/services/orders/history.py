@@ -19,11 +19,16 @@ def changes_since(session: Session, order_id: int, after_id: int, *, limit: int 
     """Who changed what on the order after the bookmark, as lines a person reads."""
     records = session.execute(select(ChangeRecord).where(ChangeRecord.order_id == order_id, ChangeRecord.id > after_id)
                               .order_by(ChangeRecord.id)).scalars().all()
-    lines = [f"{record.who}: {record.field.replace('_', ' ')} {record.old_value or '(blank)'} → "
+    lines = [f"{record.who}: {_what(record)} {record.old_value or '(blank)'} → "
              f"{record.new_value or '(blank)'}" for record in records[:limit]]
     if len(records) > limit:
         lines.append(f"and {len(records) - limit} more")
     return lines
+
+
+def _what(record: ChangeRecord) -> str:
+    field = record.field.replace("_", " ")
+    return field if record.entity_type == "order" or not record.subject else f"{record.subject} {field}"
 
 
 def flush_checked(session: Session, order: FulfillmentOrder, expected_version: int) -> None:

@@ -11,18 +11,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qtc_desktop.domain import (
-    ChangeRecord,
     ChangeSource,
     FulfillmentKind,
     FulfillmentOrder,
+    FulfillmentOrderLine,
     OrderStatus,
     Package,
+    ProvisioningAction,
     Shipment,
     ShipmentLine,
 )
-from qtc_desktop.domain.base import utc_now
+from qtc_desktop.services.changes.contracts import record_fulfilment
 from qtc_desktop.services.orders.errors import EditRefused, FieldProblem, StaleOrder
 from qtc_desktop.services.orders.history import flush_checked
+from qtc_desktop.store.journal import recording
 
 SHIPPABLE = frozenset({OrderStatus.SENT_TO_ERP, OrderStatus.CONFIRMED, OrderStatus.PARTLY_SHIPPED})
 _DONE = {FulfillmentKind.PROVISION: "provisioned", FulfillmentKind.PERFORM: "performed"}
@@ -61,11 +63,21 @@ def shipped_quantities(order: FulfillmentOrder) -> dict[int, Decimal]:
 
 
 def backordered(order: FulfillmentOrder) -> dict[int, Decimal]:
-    """Line number -> goods still to ship."""
+    """Line number -> goods still to ship (an amendment's decreases and removals ship nothing)."""
     shipped = shipped_quantities(order)
     return {line.line_no: line.quantity - shipped.get(line.id, Decimal(0))
-            for line in order.lines if line.kind is FulfillmentKind.SHIP
+            for line in order.lines if line.kind is FulfillmentKind.SHIP and delivers(line)
             and line.quantity > shipped.get(line.id, Decimal(0))}
+
+
+def delivers(line: FulfillmentOrderLine) -> bool:
+    """Whether fulfilling the line hands units over (not so for a decrease, removal or cancellation)."""
+    if line.action is None:
+        return True
+    return line.action in _DELIVERING or (line.action is ProvisioningAction.SWAP and (line.delta or 0) > 0)
+
+
+_DELIVERING = frozenset({ProvisioningAction.ADD, ProvisioningAction.INCREASE, ProvisioningAction.RENEW})
 
 
 def record_shipment(session: Session, order: FulfillmentOrder, request: ShipmentRequest, *, who: str,
@@ -78,43 +90,34 @@ def record_shipment(session: Session, order: FulfillmentOrder, request: Shipment
     problems = _check(order, request)
     if problems:
         raise EditRefused(problems)
-    by_no = {line.line_no: line for line in order.lines}
-    shipment = Shipment(
-        number=_next_number(session), ship_date=request.ship_date or dt.date.today(),
-        carrier=request.carrier or order.carrier, service_level=request.service_level or order.service_level,
-        tracking_number=request.tracking_number,
-    )
-    for line_no, quantity in sorted(request.quantities.items()):
-        line = by_no[line_no]
-        serials = list(request.serials.get(line_no, ()))
-        if line.serialized and not serials:  # the line's own serials, in order, not yet shipped
-            already = {s for shipment_ in order.shipments for l in shipment_.lines if l.order_line_id == line.id
-                       for s in l.serial_numbers}
-            serials = [s for s in line.serial_numbers if s not in already][: int(quantity)]
-        # Serials first seen at the packing table become the line's record too.
-        new = [serial for serial in serials if serial not in (line.serial_numbers or [])]
-        if new:
-            line.serial_numbers = [*(line.serial_numbers or []), *new]
-        shipment.lines.append(ShipmentLine(order_line_id=line.id, quantity=quantity, serial_numbers=serials))
-    for spec in request.packages:
-        shipment.packages.append(Package(reference=spec.reference, weight_kg=spec.weight_kg,
-                                         length_cm=spec.length_cm, width_cm=spec.width_cm, height_cm=spec.height_cm))
-    order.shipments.append(shipment)
-    old = order.status
-    order.status = OrderStatus.SHIPPED if not backordered(order) else OrderStatus.PARTLY_SHIPPED
-    order.changed_since_export = True
-    # A second partial shipment changes no column of the order: touch it, so its version moves.
-    order.updated_at = utc_now()
-    flush_checked(session, order, order.version)
-    summary = ", ".join(f"line {no} × {format(q.normalize(), 'f')}" for no, q in sorted(request.quantities.items()))
-    session.add(ChangeRecord(who=who, source=source, reason=None, entity_type="shipment", entity_id=shipment.id,
-                             order_id=order.id, account_id=order.account_id, field="shipment",
-                             old_value=None, new_value=f"{shipment.number}: {summary}"))
-    if old is not order.status:
-        session.add(ChangeRecord(who=who, source=source, reason=shipment.number, entity_type="order",
-                                 entity_id=order.id, order_id=order.id, account_id=order.account_id,
-                                 field="status", old_value=old.value, new_value=order.status.value))
-    session.flush()
+    number = _next_number(session)
+    with recording(session, who=who, source=source, reason=f"shipment {number}"):
+        by_no = {line.line_no: line for line in order.lines}
+        shipment = Shipment(
+            number=number, ship_date=request.ship_date or dt.date.today(),
+            carrier=request.carrier or order.carrier, service_level=request.service_level or order.service_level,
+            tracking_number=request.tracking_number,
+        )
+        for line_no, quantity in sorted(request.quantities.items()):
+            line = by_no[line_no]
+            serials = list(request.serials.get(line_no, ()))
+            if line.serialized and not serials:  # the line's own serials, in order, not yet shipped
+                already = {s for shipment_ in order.shipments for l in shipment_.lines if l.order_line_id == line.id
+                           for s in l.serial_numbers}
+                serials = [s for s in line.serial_numbers if s not in already][: int(quantity)]
+            # Serials first seen at the packing table become the line's record too.
+            new = [serial for serial in serials if serial not in (line.serial_numbers or [])]
+            if new:
+                line.serial_numbers = [*(line.serial_numbers or []), *new]
+            shipment.lines.append(ShipmentLine(order_line_id=line.id, order_line=line, quantity=quantity,
+                                               serial_numbers=serials))
+        for spec in request.packages:
+            shipment.packages.append(Package(reference=spec.reference, weight_kg=spec.weight_kg,
+                                             length_cm=spec.length_cm, width_cm=spec.width_cm, height_cm=spec.height_cm))
+        order.shipments.append(shipment)
+        order.status = OrderStatus.SHIPPED if not backordered(order) else OrderStatus.PARTLY_SHIPPED
+        flush_checked(session, order, order.version)
+    record_fulfilment(session, order, who=who)
     return shipment
 
 

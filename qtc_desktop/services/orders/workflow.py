@@ -6,9 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qtc_desktop.domain import ChangeRecord, ChangeSource, FulfillmentOrder, OrderStatus
+from qtc_desktop.services.changes.contracts import record_fulfilment
 from qtc_desktop.services.orders.errors import StaleOrder, StatusRefused
 from qtc_desktop.services.orders.history import flush_checked
 from qtc_desktop.services.orders.readiness import blocks_release, readiness
+from qtc_desktop.store.journal import recording
 
 S = OrderStatus
 # Shipped statuses follow from shipments, not from a choice; hold and cancel stand beside.
@@ -43,15 +45,11 @@ def change_status(session: Session, order: FulfillmentOrder, status: OrderStatus
     reasons = refusals(session, order, status, reason)
     if reasons:
         raise StatusRefused(order.number, reasons)
-    old = order.status
-    order.status = status
-    order.status_reason = reason.strip() if status in NEEDS_REASON and reason else None
-    if old in (S.SENT_TO_ERP, S.CONFIRMED) or order.erp_order_number:
-        order.changed_since_export = True
-    session.add(ChangeRecord(who=who, source=source, reason=reason, entity_type="order", entity_id=order.id,
-                             order_id=order.id, account_id=order.account_id, field="status",
-                             old_value=old.value, new_value=status.value))
-    flush_checked(session, order, order.version)
+    with recording(session, who=who, source=source, reason=reason):
+        order.status = status
+        order.status_reason = reason.strip() if status in NEEDS_REASON and reason else None
+        flush_checked(session, order, order.version)
+    record_fulfilment(session, order, who=who)
 
 
 def refusals(session: Session, order: FulfillmentOrder, status: OrderStatus, reason: str | None) -> list[str]:

@@ -40,7 +40,7 @@ def actions(store: OpenedStore, quote: str, capsys: pytest.CaptureFixture[str]) 
 @pytest.fixture
 def contracted(store: OpenedStore) -> OpenedStore:
     """Northwind has 25 cloud seats, 10 backup units and 1 support plan under contract C-100."""
-    with store.transaction() as session:
+    with store.transaction(who="test setup") as session:
         account = Account(external_id=ACCOUNT[0], name=ACCOUNT[1])
         session.add(account)
         session.flush()

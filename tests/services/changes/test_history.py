@@ -28,9 +28,10 @@ def test_history_lists_creation_edits_and_status_changes_in_order(tmp_path: Path
     capsys.readouterr()
     assert main(["--db", db, "history", "FO-000001", "--json"]) == 0
     records = json.loads(capsys.readouterr().out)
-    assert [(r["field"], r["old"], r["new"]) for r in records] == [
-        ("created", None, "Q-H1 rev 1"), ("requested_date", None, "2026-12-01"), ("line 1.quantity", "2", "1"),
-        ("status", "draft", "on_hold")]
+    assert [(r["subject"], r["field"], r["old"], r["new"]) for r in records] == [
+        ("FO-000001", "created", None, "Q-H1 rev 1"), ("FO-000001", "requested_date", None, "2026-12-01"),
+        ("line 1", "quantity", "2", "1"), ("FO-000001", "status", "draft", "on_hold")]
     assert {r["who"] for r in records} == {"Dana Coordinator"}
+    assert {r["order"] for r in records} == {"FO-000001"}
     assert records[-1]["reason"] == "Credit check" and records[-1]["source"] == "user_edit"
     assert main(["--db", db, "history", "FO-999999", "--json"]) == 1

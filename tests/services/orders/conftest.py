@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from qtc_desktop.domain import Account, ChangeRecord, FulfillmentKind, FulfillmentOrder, OrderStatus
+from qtc_desktop.domain import Account, ChangeRecord, ChangeSource, FulfillmentKind, FulfillmentOrder, OrderStatus
 from qtc_desktop.services.importing.service import import_file
 from qtc_desktop.services.orders.creation import create_order
 from qtc_desktop.services.orders.document import order_document
@@ -22,6 +22,7 @@ from qtc_desktop.services.orders.lookup import find_order
 from qtc_desktop.services.orders.shipping import ShipmentRequest, backordered, record_shipment
 from qtc_desktop.services.orders.workflow import change_status
 from qtc_desktop.store import OpenedStore, open_store, resolve_url
+from qtc_desktop.store.journal import recording
 
 HEADERS = ["Quote Number", "Account ID", "Account Name", "Line", "Product Code", "Product Name",
            "Product Family", "Quantity", "Net Price", "Net Total", "Start Date", "End Date",
@@ -96,9 +97,10 @@ def import_quotes(store: OpenedStore, path: Path, *, addresses: bool = True) -> 
         result = import_file(session, path, who="importer")
         assert result.ok, result.problems
         if addresses:
-            for account in session.execute(select(Account)).scalars():
-                for name, value in ADDRESSES.get(account.name, {}).items():
-                    setattr(account, name, value)
+            with recording(session, who="importer", source=ChangeSource.SYSTEM, reason="addresses from the CRM"):
+                for account in session.execute(select(Account)).scalars():
+                    for name, value in ADDRESSES.get(account.name, {}).items():
+                        setattr(account, name, value)
 
 
 @pytest.fixture(scope="session")

@@ -134,9 +134,10 @@ def test_each_changed_field_writes_one_change_record(orders: Orders) -> None:
     assert changed == ["carrier: (blank) → DHL Express", "requested_date: (blank) → 2026-07-15",
                        "line 2 quantity: 4 → 3", "line 4 subscription_start: (blank) → 2026-07-01"]
     records = orders.changes(order_id)[created:]
-    assert [(r.field, r.old_value, r.new_value) for r in records] == [
-        ("carrier", None, "DHL Express"), ("requested_date", None, "2026-07-15"),
-        ("line 2.quantity", "4", "3"), ("line 4.subscription_start", None, "2026-07-01")]
+    # The order's fields first (in the order the form shows them), then the lines by number.
+    assert [(r.subject, r.field, r.old_value, r.new_value) for r in records] == [
+        ("FO-000001", "requested_date", None, "2026-07-15"), ("FO-000001", "carrier", None, "DHL Express"),
+        ("line 2", "quantity", "4", "3"), ("line 4", "subscription_start", None, "2026-07-01")]
     assert {(r.who, r.source) for r in records} == {("maria.k", ChangeSource.USER_EDIT)}
     order = orders.load(order_id)
     assert [(r.entity_type, r.entity_id) for r in records[1:3]] == [("order", order_id),

@@ -74,11 +74,12 @@ def test_a_shipment_writes_what_left_and_the_status_change_as_change_records(ord
     orders.ship(order_id, request({1: 3, 2: "12.5"}), who="jo.warehouse")
     records = orders.changes(order_id)[-2:]
     assert [(r.who, r.source, r.field, r.old_value, r.new_value) for r in records] == [
-        ("jo.warehouse", ChangeSource.USER_EDIT, "shipment", None, "SH-0000001: line 1 × 3, line 2 × 12.5"),
-        ("jo.warehouse", ChangeSource.USER_EDIT, "status", "sent_to_erp", "partly_shipped")]
-    assert records[1].reason == "SH-0000001"
+        ("jo.warehouse", ChangeSource.USER_EDIT, "status", "sent_to_erp", "partly_shipped"),
+        ("jo.warehouse", ChangeSource.USER_EDIT, "created", None, "SH-0000001: line 1 × 3, line 2 × 12.5")]
+    assert {r.reason for r in records} == {"shipment SH-0000001"}
+    assert records[1].subject == "SH-0000001" and records[1].entity_type == "shipment"
     orders.ship(order_id, request({2: "27.5"}))
-    assert [r.new_value for r in orders.changes(order_id)[-2:]] == ["SH-0000002: line 2 × 27.5", "shipped"]
+    assert [r.new_value for r in orders.changes(order_id)[-2:]] == ["shipped", "SH-0000002: line 2 × 27.5"]
 
 
 def test_every_shipment_raises_the_version_and_marks_the_order_for_the_erp(orders: Orders) -> None:
