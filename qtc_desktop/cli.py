@@ -132,6 +132,21 @@ def build_parser() -> argparse.ArgumentParser:
     ship.add_argument("--carrier", help="carrier (default: the order's)")
     ship.add_argument("--date", help="ship date YYYY-MM-DD (default: today)")
     ship.add_argument("--json", action="store_true")
+    revision = order_commands.add_parser(
+        "revision", help="what the quote's newest revision would change on the order; apply it line by line",
+        description="Without --apply or --follow, shows the changes. Keys are 'line N' (a line of the order) "
+                    "or 'new N' (a line the revision adds); a bare number is 'line N'.")
+    revision.add_argument("order", metavar="ID")
+    revision.add_argument("--apply", action="append", metavar="KEY", help="apply this change (repeat, or 'all')")
+    revision.add_argument("--follow", action="store_true",
+                          help="the order follows the new revision; changes not applied stay as the order has them")
+    revision.add_argument("--json", action="store_true")
+    diff = commands.add_parser("diff", help="a quote's revisions compared: lines added, removed and changed")
+    diff.add_argument("quote", metavar="QUOTE_NUMBER")
+    diff.add_argument("--from", dest="old", type=int, metavar="N", help="the older revision (default: the one "
+                      "before --to)")
+    diff.add_argument("--to", dest="new", type=int, metavar="M", help="the newer revision (default: the newest)")
+    diff.add_argument("--json", action="store_true")
     return parser
 
 
@@ -352,6 +367,26 @@ def _history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from qtc_desktop.services.changes.revisions import revision_diff
+
+    store = _open(args, exclusive=False)
+    try:
+        with store.session() as session:
+            diff = revision_diff(session, args.quote, args.old, args.new)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(diff.as_json())
+    else:
+        print(f"{diff.number}: revision {diff.old_revision} → {diff.new_revision}")
+        for change in diff.changes:
+            print(f"  {change}")
+        if not diff.changes:
+            print("  no line changed")
+    return EXIT_OK
+
+
 def _actions(args: argparse.Namespace) -> int:
     from qtc_desktop.services.changes.actions import quote_actions
 
@@ -430,5 +465,6 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "order": _order,
     "product-rule": _product_rule,
     "history": _history,
+    "diff": _diff,
     "actions": _actions,
 }

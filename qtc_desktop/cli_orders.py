@@ -13,6 +13,7 @@ from qtc_desktop.services.orders.document import order_document
 from qtc_desktop.services.orders.editing import OrderEdit, apply_edit
 from qtc_desktop.services.orders.errors import EditRefused, FieldProblem
 from qtc_desktop.services.orders.lookup import find_order
+from qtc_desktop.services.orders.revising import apply_revision
 from qtc_desktop.services.orders.shipping import PackageSpec, ShipmentRequest, record_shipment
 from qtc_desktop.services.orders.workflow import change_status
 from qtc_desktop.store import Store
@@ -35,9 +36,25 @@ def run_order_command(store: Store, args: argparse.Namespace, *, who: str) -> di
             change_status(session, order, OrderStatus(args.status), who=who, reason=args.reason)
         elif args.order_command == "ship":
             record_shipment(session, order, parse_shipment(args), who=who)
+        elif args.order_command == "revision" and (args.apply or args.follow):
+            keys = None if args.apply == ["all"] else parse_change_keys(args.apply or [])
+            apply_revision(session, order, keys, who=who, follow=args.follow)
         session.flush()
         session.refresh(order)
         return order_document(session, find_order(session, order.id))
+
+
+def parse_change_keys(values: list[str]) -> list[str]:
+    """`--apply "line 2" --apply 3 --apply new:5`: a bare number is that order line."""
+    keys = []
+    for value in values:
+        for part in value.split(","):
+            text = part.strip().lower().replace(":", " ")
+            if text.isdigit():
+                text = f"line {text}"
+            if text:
+                keys.append(" ".join(text.split()))
+    return keys
 
 
 def parse_assignments(assignments: list[str]) -> OrderEdit:
@@ -107,6 +124,14 @@ def describe_order(document: dict[str, Any]) -> str:
     for line in document["lines"]:
         lines.append(f"  line {line['line']}: {line['product_code']} x {line['quantity']} ({line['kind']}), "
                      f"shipped {line['shipped']}, backordered {line['backordered']}")
+    for line in document["lines"]:
+        if line["provisioning"]:
+            lines.append(f"  line {line['line']} does: {line['provisioning']}")
+    revision = document["pending_revision"]
+    if revision:
+        lines.append(f"  quote {revision['quote']} revision {revision['to_revision']} has arrived "
+                     f"(this order follows revision {revision['from_revision']}):")
+        lines += [f"    {change['key']}: {_change_text(change)}" for change in revision["changes"]]
     for shipment in document["shipments"]:
         lines.append(f"  shipment {shipment['number']} on {shipment['ship_date']}, tracking "
                      f"{shipment['tracking_number'] or '-'}")
@@ -119,4 +144,10 @@ def describe_order(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-
+def _change_text(change: dict[str, Any]) -> str:
+    if change["kind"] != "changed":
+        text = f"{change['kind']} {change['product']}"
+    else:
+        text = ", ".join(f"{f['field']} {f['current'] or '(blank)'} -> {f['proposed'] or '(blank)'}"
+                         for f in change["fields"])
+    return text + (f" (cannot apply: {change['blocked']})" if change["blocked"] else "")

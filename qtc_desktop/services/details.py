@@ -19,6 +19,7 @@ from qtc_desktop.domain import (
     ShipmentLine,
 )
 from qtc_desktop.services.errors import NotFound
+from qtc_desktop.services.orders.revising import pending_revision
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ def order_detail(session: Session, order_id: int) -> Detail:
         raise NotFound(f"Order {order_id} no longer exists.")
     shipped = _shipped_quantities(session, [line.id for line in order.lines])
     lines = tuple(
-        (str(line.line_no), line.product_code, line.product_name, line.kind.value,
+        (str(line.line_no), line.product_code, line.product_name,
+         line.kind.value + (f" · {line.action.value} {_signed(line.delta)}" if line.action else ""),
          _quantity(line.quantity), _quantity(shipped.get(line.id, Decimal(0))),
          _quantity(max(Decimal(0), line.quantity - shipped.get(line.id, Decimal(0))))
          if line.kind.value == "ship" else "",
@@ -130,6 +132,7 @@ def order_detail(session: Session, order_id: int) -> Detail:
         ("Contact", _address(order.contact_name, order.contact_email, order.contact_phone)),
         ("Instructions", order.instructions or ""),
         ("Changed since export", "Yes" if order.changed_since_export else ""),
+        ("Quote revised", _revised(session, order)),
     )
     tables = [DetailTable("Lines", ("#", "Product", "Name", "Kind", "Qty", "Shipped", "Backorder",
                                     "Serials"), lines, frozenset({0, 4, 5, 6}))]
@@ -138,6 +141,21 @@ def order_detail(session: Session, order_id: int) -> Detail:
                                   shipments, frozenset({4})))
     return Detail("order", order.id, f"Order {order.number}", f"{order.quote.currency} "
                   f"{order.quote.net_total:,.2f} · version {order.version}", _non_empty(fields), tuple(tables))
+
+
+def _signed(value: Decimal | None) -> str:
+    if not value:
+        return ""
+    return ("+" if value > 0 else "") + _quantity(value)
+
+
+def _revised(session: Session, order: FulfillmentOrder) -> str:
+    proposal = pending_revision(session, order)
+    if proposal is None:
+        return ""
+    count = len(proposal.lines)
+    return (f"revision {proposal.to_revision} has arrived: {count} line change{'s' if count != 1 else ''} "
+            "to review (Order ▸ Review Quote Revision…)")
 
 
 def account_detail(session: Session, account_id: int) -> Detail:

@@ -277,11 +277,21 @@ def overdue(today: dt.date) -> ColumnElement[bool]:
     return and_(FulfillmentOrder.requested_date < today, FulfillmentOrder.status.notin_(_NOT_DUE))
 
 
+def quote_revised() -> ColumnElement[bool]:
+    """Open orders whose quote has a newer revision than the one the order follows."""
+    ordered = aliased(Quote)
+    newer = aliased(Quote)
+    return and_(FulfillmentOrder.status.notin_((OrderStatus.CLOSED, OrderStatus.CANCELLED)),
+                select(newer.id).where(ordered.id == FulfillmentOrder.quote_id, newer.number == ordered.number,
+                                       newer.revision > ordered.revision).exists())
+
+
 def _filter_order_attention(statement: Select[Any], value: str) -> Select[Any]:
     conditions = {
         "not_ready": not_ready,
         "overdue": lambda: overdue(_today()),
         "changed": lambda: FulfillmentOrder.changed_since_export.is_(true()),
+        "revised": quote_revised,
     }
     if value == "any":
         return statement.where(or_(*(condition() for condition in conditions.values())))
@@ -373,9 +383,11 @@ ORDERS = ListSpec(
         ),
         ListFilter(
             "attention",
-            "Needs attention: not ready for the ERP, overdue, or changed since the ERP saw it",
+            "Needs attention: not ready for the ERP, overdue, changed since the ERP saw it, "
+            "or its quote revised since",
             (("", "Any attention"), ("any", "Needs attention"), ("not_ready", "Not ready"),
-             ("overdue", "Overdue"), ("changed", "Changed since ERP saw it")),
+             ("overdue", "Overdue"), ("changed", "Changed since ERP saw it"),
+             ("revised", "Quote revised since")),
             _filter_order_attention,
         ),
         ListFilter(

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from qtc_desktop.domain import FulfillmentKind, FulfillmentOrder, FulfillmentOrderLine
 from qtc_desktop.services.orders.editing import OrderEdit, check_edit
+from qtc_desktop.services.changes.actions import describe_action
 from qtc_desktop.services.orders.errors import FieldProblem
 from qtc_desktop.services.orders.fields import LINE_FIELDS, format_value, parse_value
 from qtc_desktop.services.orders.readiness import Missing
+from qtc_desktop.services.orders.shipping import delivers
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -44,9 +46,11 @@ COLUMNS = (
     Column("Activation contact", "activation_contact"),
     Column("Sub. start", "subscription_start"), Column("Sub. end", "subscription_end"),
     Column("Shipped", numeric=True), Column("Backordered", numeric=True),
+    Column("Provisioning action"),  # on amendment, renewal and cancellation orders
 )
 (COL_LINE, COL_CODE, COL_NAME, COL_KIND, COL_QUANTITY, COL_SERIALIZED, COL_SERIALS, COL_LOCATION,
- COL_TENANT, COL_LICENCE, COL_ACTIVATION, COL_START, COL_END, COL_SHIPPED, COL_BACKORDERED) = range(len(COLUMNS))
+ COL_TENANT, COL_LICENCE, COL_ACTIVATION, COL_START, COL_END, COL_SHIPPED, COL_BACKORDERED,
+ COL_ACTION) = range(len(COLUMNS))
 COLUMN_OF = {column.field: number for number, column in enumerate(COLUMNS) if column.field}
 
 REFUSED_BACKGROUND = QColor("#fde2e1")
@@ -333,8 +337,13 @@ class OrderLinesModel(QAbstractTableModel):
             return f"{counted}: {serials}" if serials else counted
         if column == COL_SHIPPED:
             return format_value(self._shipped.get(line.id, Decimal(0))) if line.kind is FulfillmentKind.SHIP else ""
+        if column == COL_ACTION:
+            if line.action is None:
+                return ""
+            return describe_action(line.action, line.product_code, line.prior_quantity, line.delta,
+                                   line.effective_date, line.subscription_end)
         if column == COL_BACKORDERED:
-            if line.kind is not FulfillmentKind.SHIP:
+            if line.kind is not FulfillmentKind.SHIP or not delivers(line):
                 return ""
             return format_value(max(Decimal(0), line.quantity - self._shipped.get(line.id, Decimal(0))))
         field = COLUMNS[column].field

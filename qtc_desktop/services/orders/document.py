@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from qtc_desktop.domain import FulfillmentKind, FulfillmentOrder
+from qtc_desktop.services.changes.actions import describe_action
 from qtc_desktop.services.orders.fields import HEADER_FIELDS, LINE_FIELDS, format_value
 from qtc_desktop.services.orders.readiness import readiness
+from qtc_desktop.services.orders.revising import pending_revision
 from qtc_desktop.services.orders.shipping import shipped_quantities
 from qtc_desktop.services.orders.workflow import allowed_next
 
@@ -24,6 +26,7 @@ def _plain(value: object) -> Any:
 
 def order_document(session: Session, order: FulfillmentOrder) -> dict[str, Any]:
     shipped = shipped_quantities(order)
+    revision = pending_revision(session, order)
     lines = []
     for line in order.lines:
         done = shipped.get(line.id, Decimal(0))
@@ -33,6 +36,12 @@ def order_document(session: Session, order: FulfillmentOrder) -> dict[str, Any]:
         entry["shipped"] = format_value(done) or "0"
         entry["backordered"] = (format_value(line.quantity - done) or "0") if line.kind is FulfillmentKind.SHIP else "0"
         entry["quote_quantity"] = format_value(line.quote_line.quantity) if line.quote_line else None
+        entry["action"] = line.action.value if line.action else None
+        entry["provisioning"] = (describe_action(line.action, line.product_code, line.prior_quantity, line.delta,
+                                                 line.effective_date, line.subscription_end)
+                                 if line.action else None)
+        for name in ("prior_quantity", "delta", "effective_date"):
+            entry[name] = format_value(getattr(line, name)) or None
         lines.append(entry)
     header = {name: _plain(getattr(order, name)) for name in HEADER_FIELDS}
     return {
@@ -42,6 +51,8 @@ def order_document(session: Session, order: FulfillmentOrder) -> dict[str, Any]:
         "account": order.account.name, "account_id": order.account_id,
         "currency": order.quote.currency, "net_total": f"{order.quote.net_total:.2f}",
         "changed_since_export": order.changed_since_export,
+        "quote_type": order.quote.type.value,
+        "pending_revision": revision.as_json() if revision is not None else None,
         "header": header,
         "lines": lines,
         "shipments": [{

@@ -30,7 +30,8 @@ def test_a_new_order_as_a_document(orders: Orders) -> None:
         "line": 1, "product_code": "SUB-CLOUD-PRO", "product_name": "Cloud Management Pro", "quantity": "50",
         "kind": "provision", "serialized": False, "serial_numbers": [], "location": None, "tenant": None,
         "licence_key": None, "activation_contact": None, "subscription_start": "2026-07-01",
-        "subscription_end": "2027-06-30", "shipped": "0", "backordered": "0", "quote_quantity": "50"}]
+        "subscription_end": "2027-06-30", "shipped": "0", "backordered": "0", "quote_quantity": "50",
+        "action": None, "provisioning": None, "prior_quantity": None, "delta": None, "effective_date": None}]
     assert document["readiness"] == [{"field": "activation_contact", "line": 1, "blocks": "release",
                                       "message": "SUB-CLOUD-PRO: activation contact"}]
 
