@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_argument("quote", metavar="QUOTE_NUMBER")
     actions.add_argument("--json", action="store_true")
 
+    from qtc_desktop.cli_exports import add_commands as add_export_commands
+
+    add_export_commands(commands, _Parser)
+
     rule = commands.add_parser("product-rule", help="how lines with matching product codes are fulfilled")
     rule_commands = rule.add_subparsers(dest="rule_command", metavar="ACTION", required=True, parser_class=_Parser)
     rule_list = rule_commands.add_parser("list", help="the rules, first applied first")
@@ -387,6 +391,47 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export(args: argparse.Namespace) -> int:
+    from qtc_desktop.cli_exports import run_export
+
+    store = _open(args, exclusive=True)
+    try:
+        result = run_export(store, args, who=_who())
+    finally:
+        store.close()
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"{result['file']}: {len(result['orders'])} order(s), {result['lines']} line(s) in layout "
+              f"{result['layout']} (export {result['batch']})" + "".join(f"\n  {path}" for path in result["csv"]))
+    return EXIT_OK
+
+
+def _reimport(args: argparse.Namespace) -> int:
+    from qtc_desktop.cli_exports import describe_reimport, run_reimport
+
+    store = _open(args, exclusive=not args.dry_run)
+    try:
+        result, complete = run_reimport(store, args, who=_who())
+    finally:
+        store.close()
+    if args.json:
+        _print_json(result)
+    else:
+        print(describe_reimport(result))
+    return EXIT_OK if complete and not result["errors"] else EXIT_FAILURE
+
+
+def _export_layout(args: argparse.Namespace) -> int:
+    from qtc_desktop.cli_exports import run_layout
+
+    store = _open(args, exclusive=args.layout_command in ("set", "remove"))
+    try:
+        return run_layout(store, args)
+    finally:
+        store.close()
+
+
 def _actions(args: argparse.Namespace) -> int:
     from qtc_desktop.services.changes.actions import quote_actions
 
@@ -466,5 +511,8 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "product-rule": _product_rule,
     "history": _history,
     "diff": _diff,
+    "export": _export,
+    "reimport": _reimport,
+    "export-layout": _export_layout,
     "actions": _actions,
 }

@@ -1,0 +1,158 @@
+"""Writing an export: an xlsx people can trust (and CSV of each sheet), never a broken file.
+
+xlsxwriter rather than openpyxl: it writes rows straight to disk (constant memory), sets a
+column's format once instead of per cell, and writes text as text (strings_to_formulas off),
+so "=SUM(A1)", "+49 89 ..." or "@home" stay exactly as typed. Text columns also carry the
+Text number format, so a cell edited in Excel stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from qtc_desktop.domain.values import show
+from qtc_desktop.services.errors import QtcError
+from qtc_desktop.services.exporting.columns import COLUMNS, Kind, Value
+from qtc_desktop.services.exporting.layouts import KEY_HEADER, VERSION_HEADER, SheetLayout
+
+META_SHEET = "_qtc"
+CELL_LIMIT = 32767  # characters an Excel cell holds
+_WIDTHS: dict[Kind, int] = {"text": 18, "date": 12, "quantity": 11, "money": 14, "integer": 7}
+
+
+class ExportRefused(QtcError):
+    """The export cannot be written as asked; nothing was written and nothing changed."""
+
+
+@dataclass(frozen=True)
+class SheetRows:
+    layout: SheetLayout
+    rows: Sequence[Sequence[Value]]  # values in the layout's column order, then key and version
+    labels: Sequence[str]  # the order number of each row, for messages
+
+
+def write_xlsx(path: Path, sheets: Sequence[SheetRows], meta: Mapping[str, str],
+               step: Callable[[int], None] = lambda _rows: None) -> None:
+    """Write the workbook to a temporary file beside `path`, then rename it into place."""
+    import xlsxwriter
+
+    with _replacing(path) as temporary:
+        workbook = xlsxwriter.Workbook(str(temporary), {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False})
+        try:
+            formats = _Formats(workbook)
+            for sheet in sheets:
+                _write_sheet(workbook, formats, sheet, step)
+            _write_meta(workbook, formats, meta)
+        finally:
+            workbook.close()
+
+
+def write_csv(path: Path, sheet: SheetRows) -> None:
+    """One sheet as UTF-8 CSV (with a BOM, which Excel needs to read it as UTF-8)."""
+    with _replacing(path) as temporary:
+        with temporary.open("w", encoding="utf-8-sig", newline="") as stream:
+            writer = csv.writer(stream)
+            writer.writerow([header for _, header in sheet.layout.columns] + [KEY_HEADER, VERSION_HEADER])
+            for row in sheet.rows:
+                writer.writerow([show(value) for value in row])
+
+
+class _Formats:
+    def __init__(self, workbook: Any) -> None:
+        self.header = workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "bottom": 1, "text_wrap": True,
+                                           "valign": "top"})
+        self.key_header = workbook.add_format({"bold": True, "font_color": "#808080", "bottom": 1})
+        self.by_kind: dict[Kind, Any] = {
+            "text": workbook.add_format({"num_format": "@"}),
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            "quantity": workbook.add_format({"num_format": "General"}),
+            "money": workbook.add_format({"num_format": "#,##0.00"}),
+            "integer": workbook.add_format({"num_format": "0"}),
+        }
+        self.key = workbook.add_format({"num_format": "@", "font_color": "#808080"})
+
+
+def _write_sheet(workbook: Any, formats: _Formats, sheet: SheetRows, step: Callable[[int], None]) -> None:
+    worksheet = workbook.add_worksheet(sheet.layout.name)
+    kinds = [COLUMNS[name].kind for name, _ in sheet.layout.columns]
+    for index, (name, header) in enumerate(sheet.layout.columns):
+        kind = kinds[index]
+        width = max(_WIDTHS[kind], min(len(header) + 2, 40))
+        worksheet.set_column(index, index, width, formats.by_kind[kind])
+        worksheet.write_string(0, index, header, formats.header)
+    key_column = len(sheet.layout.columns)
+    worksheet.set_column(key_column, key_column, 24, formats.key)
+    worksheet.set_column(key_column + 1, key_column + 1, 11, formats.key)
+    worksheet.write_string(0, key_column, KEY_HEADER, formats.key_header)
+    worksheet.write_string(0, key_column + 1, VERSION_HEADER, formats.key_header)
+    worksheet.freeze_panes(1, 0)
+    last = max(1, len(sheet.rows))
+    for index, (name, _) in enumerate(sheet.layout.columns):
+        choices = COLUMNS[name].choices
+        if choices:
+            worksheet.data_validation(1, index, last, index, {
+                "validate": "list", "source": list(choices), "ignore_blank": True,
+                "error_type": "warning", "error_title": "Not one of the choices",
+                "error_message": "Pick one of the values in the list."})
+    write_string, write_number, write_datetime = worksheet.write_string, worksheet.write_number, worksheet.write_datetime
+    text_format, date_format = formats.by_kind["text"], formats.by_kind["date"]
+    for row_number, (row, label) in enumerate(zip(sheet.rows, sheet.labels), start=1):
+        for column, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                if len(value) > CELL_LIMIT:
+                    header = sheet.layout.columns[column][1] if column < key_column else KEY_HEADER
+                    raise ExportRefused(f"Order {label}, column '{header}': the text is {len(value):,} characters "
+                                        f"long; an Excel cell holds {CELL_LIMIT:,}. Shorten it; nothing was exported.")
+                write_string(row_number, column, value, text_format if column < key_column else formats.key)
+            elif isinstance(value, dt.date):
+                write_datetime(row_number, column, dt.datetime(value.year, value.month, value.day), date_format)
+            elif isinstance(value, Decimal):
+                write_number(row_number, column, float(value), formats.by_kind[kinds[column]])
+            else:
+                write_number(row_number, column, value, formats.key if column >= key_column else None)
+        if row_number % 1000 == 0:
+            step(1000)
+    step(len(sheet.rows) % 1000)
+
+
+def _write_meta(workbook: Any, formats: _Formats, meta: Mapping[str, str]) -> None:
+    """The round trip's facts, in a hidden sheet out of the ERP's way."""
+    worksheet = workbook.add_worksheet(META_SHEET)
+    worksheet.set_column(0, 0, 16)
+    worksheet.set_column(1, 1, 60, formats.by_kind["text"])
+    for row, (key, value) in enumerate(meta.items()):
+        worksheet.write_string(row, 0, key)
+        worksheet.write_string(row, 1, value)
+    worksheet.hide()
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` that takes its place only when fully written."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise ExportRefused(f"Cannot write {path}: the folder {folder} does not exist.")
+    temporary = folder / f".{path.name}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    except PermissionError as exc:
+        raise ExportRefused(f"Cannot write {path}: {exc.strerror or exc}. If the file is open in Excel or "
+                            "another program, close it and export again; the old file is unchanged.") from exc
+    except OSError as exc:
+        raise ExportRefused(f"Cannot write {path}: {exc.strerror or exc}. The old file is unchanged.") from exc
+    finally:
+        temporary.unlink(missing_ok=True)
