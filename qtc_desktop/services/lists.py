@@ -281,9 +281,12 @@ def quote_revised() -> ColumnElement[bool]:
     """Open orders whose quote has a newer revision than the one the order follows."""
     ordered = aliased(Quote)
     newer = aliased(Quote)
+    own_order = aliased(FulfillmentOrder)
     return and_(FulfillmentOrder.status.notin_((OrderStatus.CLOSED, OrderStatus.CANCELLED)),
                 select(newer.id).where(ordered.id == FulfillmentOrder.quote_id, newer.number == ordered.number,
-                                       newer.revision > ordered.revision).exists())
+                                       newer.revision > ordered.revision,
+                                       ~select(own_order.id).where(own_order.quote_id == newer.id).exists())
+                .exists())
 
 
 def _filter_order_attention(statement: Select[Any], value: str) -> Select[Any]:

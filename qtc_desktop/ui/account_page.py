@@ -1,4 +1,4 @@
-"""The account page: one customer with its quotes, orders, shipments, positions and recent changes."""
+"""The account page: one customer with its quotes, orders, shipments, positions and change history."""
 
 from __future__ import annotations
 
@@ -32,15 +32,19 @@ from PySide6.QtWidgets import (
 from qtc_desktop.domain import OrderStatus
 from qtc_desktop.domain.enums import OPEN_ORDER_STATUSES
 from qtc_desktop.services.accounts import AccountOverview, account_overview
+from qtc_desktop.services.changes.history import HistoryEntry
 from qtc_desktop.services.errors import USER_ERRORS
 from qtc_desktop.services.lists import format_value
+from qtc_desktop.services.orders.lookup import find_order
 from qtc_desktop.store import Store
+from qtc_desktop.ui.history_panel import HistoryPanel
 from qtc_desktop.ui.list_model import _STATUS_COLOURS as STATUS_COLOURS
 
 RawValueRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+HISTORY_TITLE = "&History"
 
 
 @dataclass(frozen=True)
@@ -179,21 +183,6 @@ POSITION_COLUMNS = (
     Column("End", lambda p: p.end_date, "date"), Column("Contract", lambda p: p.contract_number),
     Column("From order", lambda p: p.source_order_number),
 )
-CHANGE_COLUMNS = (
-    Column("When", lambda c: c.at, "datetime"), Column("Who", lambda c: c.who),
-    Column("Source", lambda c: c.source.label), Column("Order", lambda c: c.order_number),
-    Column("Field", lambda c: c.field), Column("Old", lambda c: _change_value(c, c.old_value), width=140),
-    Column("New", lambda c: _change_value(c, c.new_value), width=140), Column("Reason", lambda c: c.reason),
-)
-
-
-def _change_value(change: Any, value: str | None) -> str | None:
-    if change.field == "status" and value:
-        try:
-            return OrderStatus(value).label
-        except ValueError:
-            return value
-    return value
 
 
 class AccountPage(QDialog):
@@ -261,8 +250,12 @@ class AccountPage(QDialog):
         self.tables: dict[str, QTableView] = {}
         self.models: dict[str, SectionModel] = {}
         for key, columns in (("quotes", QUOTE_COLUMNS), ("orders", ORDER_COLUMNS), ("shipments", SHIPMENT_COLUMNS),
-                             ("positions", POSITION_COLUMNS), ("changes", CHANGE_COLUMNS)):
+                             ("positions", POSITION_COLUMNS)):
             self._add_section(key, columns)
+        self.history = HistoryPanel()
+        self.history.entry_activated.connect(self._history_activated)
+        self.history.loaded.connect(self._history_loaded)
+        self.tabs.addTab(self.history, HISTORY_TITLE)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.close)
 
@@ -326,7 +319,6 @@ class AccountPage(QDialog):
             ("orders", "&Orders", overview.orders, overview.order_count),
             ("shipments", "&Shipments", overview.shipments, overview.shipment_count),
             ("positions", "Contracted &positions", overview.positions, len(overview.positions)),
-            ("changes", "Recent &changes", overview.changes, len(overview.changes)),
         )
         for index, (key, title, rows, total) in enumerate(sections):
             table = self.tables[key]
@@ -335,6 +327,7 @@ class AccountPage(QDialog):
             shown = f"{len(rows):,}" if len(rows) == total else f"{len(rows):,} of {total:,}"
             self.tabs.setTabText(index, f"{title} ({shown})")
             self._fit_columns(key)
+        self.history.load_account(self.store, self.account_id)
 
     def _fit_columns(self, key: str) -> None:
         table = self.tables[key]
@@ -348,9 +341,24 @@ class AccountPage(QDialog):
     def _activated(self, key: str, index: QModelIndex) -> None:
         row = self.models[key].row(index.row())
         order_id = {"orders": lambda: row.id, "shipments": lambda: row.order_id,
-                    "positions": lambda: row.source_order_id, "changes": lambda: row.order_id}.get(key)
+                    "positions": lambda: row.source_order_id}.get(key)
         if order_id is not None and order_id() is not None:
             self.open_order.emit(order_id())
+
+    def _history_activated(self, entry: HistoryEntry) -> None:
+        if entry.order_number is None:  # a change to the account or a quote: no order to open
+            return
+        try:
+            with self.store.session() as session:
+                order_id = find_order(session, entry.order_number).id
+        except USER_ERRORS as exc:  # the order was deleted since
+            self.summary.setText(str(exc))
+            return
+        self.open_order.emit(order_id)
+
+    def _history_loaded(self, shown: int, total: int) -> None:
+        count = f"{total:,}" if shown == total else f"{shown:,} of {total:,}"
+        self.tabs.setTabText(self.tabs.indexOf(self.history), f"{HISTORY_TITLE} ({count})")
 
     def _show_orders(self) -> None:
         if self.overview is not None:

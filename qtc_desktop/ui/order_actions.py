@@ -1,4 +1,5 @@
-"""The main window's order commands: create from a quote, edit, move, ship, and open an account."""
+"""The main window's order commands: create from a quote, compare and review quote revisions, edit,
+move, ship, and open an account."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from qtc_desktop.services.errors import USER_ERRORS
 from qtc_desktop.services.orders.creation import create_order
 from qtc_desktop.services.orders.errors import StatusRefused
 from qtc_desktop.services.orders.lookup import find_order, quote_orders
+from qtc_desktop.services.orders.revising import pending_revision
 from qtc_desktop.services.orders.shipping import SHIPPABLE
 from qtc_desktop.services.orders.workflow import NEEDS_REASON, allowed_next, change_status, refusals
 from qtc_desktop.ui.account_page import AccountPage
@@ -23,6 +25,7 @@ from qtc_desktop.ui.list_page import ListPage
 
 if TYPE_CHECKING:
     from qtc_desktop.ui.main_window import MainWindow
+    from qtc_desktop.ui.revision_diff_dialog import RevisionDiffDialog
     from qtc_desktop.ui.shipment_dialog import ShipmentDialog
 
 QUOTES, ORDERS, ACCOUNTS = "quotes", "orders", "accounts"
@@ -38,14 +41,17 @@ class OrderActions(QObject):
         self.editors: dict[int, QWidget] = {}
         self.account_pages: dict[int, AccountPage] = {}
         self.shipment_dialog: ShipmentDialog | None = None
+        self.diff_dialog: RevisionDiffDialog | None = None
         self._make_actions()
         self.menu = QMenu("&Order", window)
         self.menu.setObjectName("orderMenu")
         self.menu.addAction(self.action_create_order)
+        self.menu.addAction(self.action_compare_revisions)
         self.menu.addSeparator()
         self.menu.addAction(self.action_edit_order)
         self.menu.addMenu(self.move_menu)
         self.menu.addAction(self.action_record_shipment)
+        self.menu.addAction(self.action_review_revision)
         self.menu.addSeparator()
         self.menu.addAction(self.action_open_account)
         self.menu.addSeparator()
@@ -93,6 +99,16 @@ class OrderActions(QObject):
         self.action_record_shipment.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.action_record_shipment.setStatusTip("Record goods of the selected order leaving the warehouse")
         self.action_record_shipment.triggered.connect(self.record_shipment)
+        self.action_compare_revisions = QAction("Com&pare Revisions…", window)
+        self.action_compare_revisions.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.action_compare_revisions.setStatusTip("The lines added, removed and changed between two revisions of "
+                                                   "the selected quote (or the selected order's quote)")
+        self.action_compare_revisions.triggered.connect(self.compare_revisions)
+        self.action_review_revision = QAction("Re&view Quote Revision…", window)
+        self.action_review_revision.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.action_review_revision.setStatusTip("Take a newer revision of its quote over onto the selected order, "
+                                                 "change by change")
+        self.action_review_revision.triggered.connect(self.review_quote_revision)
         self.action_open_account = QAction("Open &Account", window)
         self.action_open_account.setShortcut(QKeySequence("Ctrl+Shift+A"))
         self.action_open_account.setStatusTip("The selected row's customer: quotes, orders, shipments, "
@@ -127,6 +143,9 @@ class OrderActions(QObject):
         self.action_edit_order.setEnabled(selected and name == ORDERS)
         self.move_menu.menuAction().setEnabled(selected and name == ORDERS)
         self.action_record_shipment.setEnabled(selected and name == ORDERS and self._listed_status(page) in SHIPPABLE)
+        self.action_compare_revisions.setEnabled(selected and name in (QUOTES, ORDERS))
+        order_id = page.current_id() if name == ORDERS else None
+        self.action_review_revision.setEnabled(order_id is not None and self._revision_pending(order_id))
         self.action_open_account.setEnabled(selected)
 
     @staticmethod
@@ -139,6 +158,14 @@ class OrderActions(QObject):
         value = page.model.data(page.model.index(row, page.spec.column_index("status")), RawValueRole)
         return OrderStatus(value) if value else None
 
+    def _revision_pending(self, order_id: int) -> bool:
+        """Whether a newer revision of the order's quote waits to be reviewed (a few milliseconds)."""
+        try:
+            with self.window.store.session() as session:
+                return pending_revision(session, find_order(session, order_id)) is not None
+        except USER_ERRORS:
+            return False
+
     def _activated(self, page: ListPage, index: QModelIndex) -> None:
         row_id = page.model.row_id(index.row())
         if page.spec.name == ORDERS:
@@ -150,10 +177,13 @@ class OrderActions(QObject):
         menu = QMenu(page)
         if page.spec.name == QUOTES:
             menu.addAction(self.action_create_order)
+            menu.addAction(self.action_compare_revisions)
         elif page.spec.name == ORDERS:
             menu.addAction(self.action_edit_order)
             menu.addMenu(self.move_menu)
             menu.addAction(self.action_record_shipment)
+            menu.addAction(self.action_review_revision)
+            menu.addAction(self.action_compare_revisions)
         menu.addSeparator()
         menu.addAction(self.action_open_account)
         menu.addAction(self.window.action_copy)
@@ -238,6 +268,49 @@ class OrderActions(QObject):
         self.window.statusBar().showMessage(
             f"Created order {number} from quote {quote.number} revision {quote.latest_revision}", 8000)
         self.open_editor(order_id)
+
+    # -- quote revisions ----------------------------------------------------------------
+
+    def compare_revisions(self) -> RevisionDiffDialog | None:
+        """The selected quote's revisions compared (for an order: its revision against the newest)."""
+        from qtc_desktop.ui.revision_diff_dialog import RevisionDiffDialog
+
+        page = self.window.current_page()
+        row_id = page.current_id()
+        if row_id is None or page.spec.name not in (QUOTES, ORDERS):
+            return None
+        old: int | None = None
+        try:
+            with self.window.store.session() as session:
+                if page.spec.name == QUOTES:
+                    number = quote_orders(session, row_id).number
+                else:
+                    order = find_order(session, row_id)
+                    number, old = order.quote.number, order.quote.revision
+        except USER_ERRORS as exc:
+            self._warn("Compare Revisions", str(exc))
+            return None
+        if self.diff_dialog is not None and shiboken6.isValid(self.diff_dialog):
+            self.diff_dialog.close()
+            self.diff_dialog.deleteLater()
+        dialog = RevisionDiffDialog(self.window.store, number, self.window, old=old)
+        self.diff_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def review_quote_revision(self) -> list[str] | None:
+        """Review Quote Revision: the selected order takes over the changes the coordinator ticks."""
+        from qtc_desktop.ui.revision_review_dialog import review_revision
+
+        order_id = self._selected(ORDERS)
+        if order_id is None:
+            return None
+        applied = review_revision(self.window, self.window.store, order_id, self.window.preferences.who)
+        if applied is None:
+            return None
+        self.order_changed(order_id)
+        self.window.statusBar().showMessage("From the quote revision: " + "; ".join(applied), 8000)
+        return applied
 
     # -- edit ---------------------------------------------------------------------------
 

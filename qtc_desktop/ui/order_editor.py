@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStyle,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -42,6 +43,7 @@ from qtc_desktop.services.orders.readiness import readiness
 from qtc_desktop.services.orders.shipping import shipped_quantities
 from qtc_desktop.services.orders.workflow import NEEDS_REASON, allowed_next, change_status
 from qtc_desktop.store import Store
+from qtc_desktop.ui.history_panel import HistoryPanel
 from qtc_desktop.ui.list_model import _STATUS_COLOURS  # a status looks the same in the lists and here
 from qtc_desktop.ui.order_header_form import HeaderForm
 from qtc_desktop.ui.order_lines_model import COLUMN_OF, LinesView, OrderLinesModel
@@ -71,6 +73,7 @@ class OrderEditor(QMainWindow):
         self.lines_view = LinesView(self.lines_model)
         self.lines_view.setObjectName("lines")
         self.readiness_panel = ReadinessPanel()
+        self.history_panel = HistoryPanel()
         self.setWindowTitle(f"Order {order_id} [*]")
         self.resize(1380, 900)
         self._make_actions()
@@ -115,6 +118,13 @@ class OrderEditor(QMainWindow):
         self.action_close.triggered.connect(self.close)
         self.move_menu = QMenu("&Move to", self)
         self.move_menu.setObjectName("moveMenu")
+        self.action_history = QAction(style.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView),
+                                      "&History", self)
+        self.action_history.setObjectName("viewHistory")
+        self.action_history.setCheckable(True)
+        self.action_history.setShortcut(QKeySequence("Ctrl+H"))
+        self.action_history.setToolTip("Who changed what in this order, and when (Ctrl+H)")
+        self.action_history.toggled.connect(self.show_history)
 
     def _make_menus(self) -> None:
         order_menu = self.menuBar().addMenu("&Order")
@@ -126,6 +136,8 @@ class OrderEditor(QMainWindow):
         edit_menu.addActions([self.action_undo, self.action_redo])
         edit_menu.addSeparator()
         edit_menu.addActions([self.action_paste, self.action_same])
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.action_history)
 
     def _make_toolbar(self) -> None:
         toolbar = self.addToolBar("Order")
@@ -147,6 +159,7 @@ class OrderEditor(QMainWindow):
         toolbar.addWidget(self.move_button)
         toolbar.addSeparator()
         toolbar.addAction(self.action_reload)
+        toolbar.addAction(self.action_history)
 
     def _make_body(self) -> QWidget:
         self.title_label = QLabel()
@@ -180,7 +193,7 @@ class OrderEditor(QMainWindow):
         top.setStretchFactor(1, 1)
         top.setChildrenCollapsible(False)
 
-        lines_title = QLabel("<b>Lines</b> <span style='color: palette(mid);'>— double-click a cell to edit; "
+        lines_title = QLabel("<span style='color: palette(mid);'>Double-click a cell to edit; "
                              "Ctrl+V pastes a block copied from Excel; Delete clears</span>")
         self.lines_message = QLabel()
         self.lines_message.setObjectName("linesMessage")
@@ -197,9 +210,19 @@ class OrderEditor(QMainWindow):
         lines_layout.addWidget(self.lines_view, 1)
         lines_layout.addWidget(self.lines_message)
 
+        # The lines and the order's history share the lower half: Ctrl+H goes back and forth.
+        self.body_tabs = QTabWidget()
+        self.body_tabs.setObjectName("orderTabs")
+        self.body_tabs.setDocumentMode(True)
+        self.lines_box = lines_box
+        self.body_tabs.addTab(lines_box, "&Lines")
+        self.body_tabs.addTab(self.history_panel, "&History")
+        self.body_tabs.currentChanged.connect(self._tab_changed)
+        self.history_panel.loaded.connect(self._history_loaded)
+
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
-        body.addWidget(lines_box)
+        body.addWidget(self.body_tabs)
         body.setSizes([self.form.sizeHint().height() + 40, 400])
         body.setChildrenCollapsible(False)
         central = QWidget()
@@ -220,6 +243,7 @@ class OrderEditor(QMainWindow):
                 self._seen_change = newest_change(session, order.id)
         except USER_ERRORS as exc:
             self._show_unavailable(str(exc))
+            self.history_panel.load_order(self.store, self.order_id)
             return False
         self.order, self.version = order, order.version
         self.read_only = order.status in LOCKED
@@ -230,6 +254,7 @@ class OrderEditor(QMainWindow):
         self.undo_stack.setClean()
         self._show_order_facts(order, next_statuses)
         self._refresh()
+        self.history_panel.load_order(self.store, self.order_id)
         return True
 
     def _show_order_facts(self, order: FulfillmentOrder, next_statuses: Sequence[OrderStatus]) -> None:
@@ -432,6 +457,22 @@ class OrderEditor(QMainWindow):
         self.statusBar().showMessage(f"{number} is now {status.phrase}.", 10000)
         self.saved.emit(self.order_id)
         return True
+
+    # -- history ----------------------------------------------------------------------
+
+    def show_history(self, show: bool = True) -> None:
+        """The History tab (read again, for what others saved meanwhile), or back to the lines."""
+        self.body_tabs.setCurrentWidget(self.history_panel if show else self.lines_box)
+
+    def _tab_changed(self, index: int) -> None:
+        showing = self.body_tabs.widget(index) is self.history_panel
+        self.action_history.setChecked(showing)
+        if showing:
+            self.history_panel.refresh()
+
+    def _history_loaded(self, shown: int, total: int) -> None:
+        count = f"{total:,}" if shown == total else f"{shown:,} of {total:,}"
+        self.body_tabs.setTabText(self.body_tabs.indexOf(self.history_panel), f"&History ({count})")
 
     # -- the rest ---------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from window_helpers import make_window as open_window
 from qtc_desktop.domain import Account, ContractedPosition, FulfillmentOrder, OrderStatus, Quote
 from qtc_desktop.services.accounts import account_overview
 from qtc_desktop.ui.account_page import ORDER_COLUMNS, AccountPage, SectionModel
+from qtc_desktop.ui.history_panel import HEADERS
 from qtc_desktop.ui.main_window import TAB_ACCOUNTS, TAB_ORDERS, TAB_QUOTES, MainWindow
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -22,6 +23,12 @@ def make_window(qtbot, store, settings) -> MainWindow:
 def _column(page: AccountPage, key: str, header: str) -> list[str]:
     model = page.models[key]
     column = [c.header for c in model.columns].index(header)
+    return [model.data(model.index(row, column)) for row in range(model.rowCount())]
+
+
+def _history_column(page: AccountPage, header: str) -> list[str]:
+    model = page.history.model
+    column = HEADERS.index(header)
     return [model.data(model.index(row, column)) for row in range(model.rowCount())]
 
 
@@ -105,8 +112,8 @@ def test_accounts_list_double_click_shows_positions_shipments_and_changes(qtbot,
     page = window.order_actions.account_pages[account_id]
     assert sorted(_column(page, "positions", "Product")) == positions
     assert sorted(_column(page, "shipments", "Shipment")) == shipments
-    assert page.models["changes"].rowCount() > 0
-    assert all(value for value in _column(page, "changes", "Order"))
+    assert page.history.model.rowCount() > 0
+    assert all(value for value in _history_column(page, "Order"))
 
     # Opening it again brings the same window forward instead of a second one.
     window.order_actions.action_open_account.trigger()
@@ -145,8 +152,8 @@ def test_an_open_account_page_follows_a_status_change(qtbot, filled_store, setti
     assert window.order_actions.move_to(OrderStatus.ON_HOLD)
     statuses = {order.id: order.status for order in page.models["orders"]._rows}
     assert statuses[order_id] is OrderStatus.ON_HOLD
-    assert _column(page, "changes", "Reason")[0] == "Customer asked to wait"
-    assert _column(page, "changes", "New")[0] == "On hold"
+    assert _history_column(page, "Reason")[0] == "Customer asked to wait"
+    assert _history_column(page, "New")[0] == "On hold"
 
 
 def test_a_page_closes_and_a_new_one_opens_later(qtbot, filled_store, settings) -> None:

@@ -46,7 +46,8 @@ def revision_diff(session: Session, number: str, old: int | None = None, new: in
         if wanted not in revisions:
             raise NotFound(f"Quote {number} has no revision {wanted} "
                            f"(revisions: {', '.join(map(str, revisions))}).")
-    ids = dict(session.execute(select(Quote.revision, Quote.id).where(Quote.number == number,
-                                                                     Quote.revision.in_((old, new)))).tuples().all())
+    rows = session.execute(select(Quote.revision, Quote.id).where(Quote.number == number,
+                                                                 Quote.revision.in_((old, new)))).all()
+    ids = {revision: quote_id for revision, quote_id in rows}
     changes = diff_lines(stored_lines(session, ids[old]), stored_lines(session, ids[new]))
     return RevisionDiff(number, old, new, tuple(changes))
