@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStyle,
@@ -40,6 +41,7 @@ from qtc_desktop.services.orders.fields import HEADER_FIELDS
 from qtc_desktop.services.orders.history import changes_since, newest_change
 from qtc_desktop.services.orders.lookup import find_order
 from qtc_desktop.services.orders.readiness import readiness
+from qtc_desktop.services.orders.revising import RevisionProposal, pending_revision
 from qtc_desktop.services.orders.shipping import shipped_quantities
 from qtc_desktop.services.orders.workflow import NEEDS_REASON, allowed_next, change_status
 from qtc_desktop.store import Store
@@ -48,6 +50,7 @@ from qtc_desktop.ui.list_model import _STATUS_COLOURS  # a status looks the same
 from qtc_desktop.ui.order_header_form import HeaderForm
 from qtc_desktop.ui.order_lines_model import COLUMN_OF, LinesView, OrderLinesModel
 from qtc_desktop.ui.readiness_panel import ReadinessPanel
+from qtc_desktop.ui.revision_review_dialog import review_revision
 
 # #, product, name, kind, qty, serialized, serials, bin, tenant, licence, activation, start, end, shipped, backordered
 COLUMN_WIDTHS = (34, 118, 170, 74, 86, 74, 190, 64, 150, 110, 170, 84, 84, 64, 86)
@@ -229,8 +232,49 @@ class OrderEditor(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addLayout(strip)
+        layout.addWidget(self._make_revision_banner())
         layout.addWidget(body, 1)
         return central
+
+    def _make_revision_banner(self) -> QWidget:
+        """Shown while a newer revision of the order's quote waits to be reviewed."""
+        self.revision_banner = QFrame()
+        self.revision_banner.setObjectName("revisionBanner")
+        self.revision_banner.setStyleSheet("#revisionBanner { background: #fff4d6; border: 1px solid #e5c07b; "
+                                           "border-radius: 4px; }")
+        self.revision_label = QLabel()
+        self.revision_label.setWordWrap(True)
+        self.review_button = QPushButton("Review Changes…")
+        self.review_button.setObjectName("reviewRevision")
+        self.review_button.clicked.connect(self.review_revision)
+        row = QHBoxLayout(self.revision_banner)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.addWidget(self.revision_label, 1)
+        row.addWidget(self.review_button)
+        self.revision_banner.hide()
+        return self.revision_banner
+
+    def _show_revision(self, proposal: RevisionProposal | None) -> None:
+        if proposal is None or self.read_only:
+            self.revision_banner.hide()
+            return
+        count = len(proposal.lines)
+        self.revision_label.setText(
+            f"<b>Quote {proposal.quote_number} revision {proposal.to_revision} has arrived</b>; this order "
+            f"follows revision {proposal.from_revision}. "
+            + (f"{count} line change{'s' if count != 1 else ''} to review." if count else
+               "It changes nothing this order carries."))
+        self.revision_banner.show()
+
+    def review_revision(self) -> None:
+        """Open the revision review; the order is read again after anything was applied."""
+        if self.is_dirty():
+            self._tell(QMessageBox.Icon.Information, "Save first",
+                       "Save or undo your edits before applying the quote's revision.")
+            return
+        if review_revision(self, self.store, self.order_id, self.who, expected_version=self.version):
+            self.reload_order()
+            self.saved.emit(self.order_id)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -241,6 +285,7 @@ class OrderEditor(QMainWindow):
                 order = read_for_editing(session, self.order_id)
                 next_statuses = allowed_next(session, order)
                 self._seen_change = newest_change(session, order.id)
+                proposal = pending_revision(session, order)
         except USER_ERRORS as exc:
             self._show_unavailable(str(exc))
             self.history_panel.load_order(self.store, self.order_id)
@@ -253,6 +298,7 @@ class OrderEditor(QMainWindow):
             self.undo_stack.clear()
         self.undo_stack.setClean()
         self._show_order_facts(order, next_statuses)
+        self._show_revision(proposal)
         self._refresh()
         self.history_panel.load_order(self.store, self.order_id)
         return True

@@ -370,3 +370,43 @@ def test_review_quote_revision_from_the_orders_list(qtbot, store, settings, ids,
         changes = session.scalars(select(ChangeRecord).where(ChangeRecord.order_id == ids[SWITCHES],
                                                              ChangeRecord.source == ChangeSource.QUOTE_REVISION))
         assert {change.who for change in changes} == {"Dana Coordinator"}
+
+
+def test_the_order_editor_shows_the_new_revision_and_its_review_applies_it(
+        qtbot, store, ids, warnings, monkeypatch) -> None:
+    import qtc_desktop.ui.order_editor as editor_module
+    from qtc_desktop.ui.order_editor import OrderEditor
+
+    order_id = ids[SWITCHES]
+    editor = OrderEditor(store, order_id, "Dana Coordinator")
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.revision_banner.isVisible()
+    assert f"Quote {SWITCHES} revision 2 has arrived" in editor.revision_label.text()
+    assert "3 line changes to review" in editor.revision_label.text()
+
+    def tick_all_and_follow(parent, store_, order_id_, who, expected_version=None):  # type: ignore[no-untyped-def]
+        dialog = RevisionReviewDialog(store_, order_id_, who, parent, expected_version=expected_version)
+        qtbot.addWidget(dialog)
+        dialog.items()["line 2"].setCheckState(0, Qt.CheckState.Unchecked)  # keep the cables
+        qtbot.mouseClick(dialog.follow_button, Qt.MouseButton.LeftButton)
+        return dialog.applied
+
+    monkeypatch.setattr(editor_module, "review_revision", tick_all_and_follow)
+    qtbot.mouseClick(editor.review_button, Qt.MouseButton.LeftButton)
+
+    assert warnings == []
+    assert not editor.revision_banner.isVisible()
+    assert "quote Q-2026-0077 rev 2" in editor.subtitle_label.text()
+    assert _line_quantities(store, order_id) == {1: "4", 2: "40", 3: "6", 4: "2"}
+    assert _pending_keys(store, order_id) is None
+    # With unsaved edits the review waits for a save.
+    shown: list[str] = []
+    monkeypatch.setattr(editor, "_tell", lambda icon, title, text, details="": shown.append(text))
+    editor.revision_banner.show()
+    qtbot.keyClicks(editor.form.entries["carrier"].editor, "DHL Express")
+    assert editor.is_dirty()
+    qtbot.mouseClick(editor.review_button, Qt.MouseButton.LeftButton)
+    assert shown == ["Save or undo your edits before applying the quote's revision."]
+    monkeypatch.setattr(editor, "_ask", lambda *args: QMessageBox.StandardButton.Discard)
+    editor.close()
