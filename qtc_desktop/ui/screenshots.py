@@ -61,7 +61,9 @@ def make_screenshots(folder: Path) -> list[Path]:
         saved.append(_save(app, page, folder / "account-page.png"))
         store.close()
     QApplication.processEvents()
-    return saved
+    from qtc_desktop.ui.screenshots_revisions import make_revision_screenshots
+
+    return saved + make_revision_screenshots(folder)
 
 
 def _edit_an_order(store: Store) -> tuple[int, int]:
