@@ -51,8 +51,11 @@ EXPORTED = frozenset({OrderStatus.SENT_TO_ERP, OrderStatus.CONFIRMED, OrderStatu
 _NOT_RECORDED = frozenset({"id", "version", "created_at", "updated_at", "imported_at", "content_hash",
                            "changed_since_export", "last_export_batch_id", "status_reason"})
 _CONTEXT_KEY = "qtc_change_context"
-_WRITE = re.compile(r'\s*(INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|REPLACE\s+INTO)\s+["`]?(\w+)',
-                    re.IGNORECASE)
+# A write anywhere in the statement (after a comment or a WITH clause too), to a table named
+# plainly, quoted, or with its schema ("main.quotes").
+_WRITE = re.compile(r'\b(INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|REPLACE\s+INTO)\s+'
+                    r'(?:[\["`]?\w+[\]"`]?\s*\.\s*)?[\["`]?(\w+)', re.IGNORECASE)
+_STRING = re.compile(r"'(?:[^']|'')*'")  # a literal in the SQL names no table
 _flushing: contextvars.ContextVar[bool] = contextvars.ContextVar("qtc_flushing", default=False)
 _bulk: contextvars.ContextVar[str | None] = contextvars.ContextVar("qtc_bulk_writes", default=None)
 
@@ -106,12 +109,13 @@ _OWNERS: dict[type, Callable[[Any], _Owner]] = {
                                     f"{p.shipment.number if p.shipment else 'shipment'} package {p.reference or ''}".strip()),
     ContractedPosition: lambda c: _Owner("contract_position", None, c.account_id, c.product_code),
 }
-# Children created together with their parent are part of the parent's "created" record.
-_PARENTS: dict[type, Callable[[Any], object]] = {
-    FulfillmentOrderLine: lambda l: l.order,
-    ShipmentLine: lambda l: l.shipment,
-    Package: lambda p: p.shipment,
-    QuoteLine: lambda l: l.quote,
+# Children created together with their parent are part of the parent's "created" record; a child
+# taken out of its parent's collection goes with the flush (delete-orphan) and is recorded deleted.
+_PARENTS: dict[type, str] = {
+    FulfillmentOrderLine: "order",
+    ShipmentLine: "shipment",
+    Package: "shipment",
+    QuoteLine: "quote",
 }
 TRACKED_TABLES = frozenset(cast(Table, cls.__table__).name for cls in _OWNERS)  # type: ignore[attr-defined]
 
@@ -165,8 +169,9 @@ def guard_statements(engine: Engine) -> None:
 def _check_statement(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
     if _flushing.get() or _bulk.get() is not None:
         return
-    match = _WRITE.match(statement)
-    if match and match.group(2).lower() in TRACKED_TABLES:
+    for match in _WRITE.finditer(_STRING.sub("''", statement)):
+        if match.group(2).lower() not in TRACKED_TABLES:
+            continue
         raise UnrecordedChange(
             f"{match.group(1).split()[0].upper()} on {match.group(2)} outside the change journal: change it "
             "through the ORM inside recording(...), or write the records yourself inside bulk_writes(...)")
@@ -183,8 +188,9 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> 
         names = sorted({type(obj).__name__ for obj in touched})
         raise UnrecordedChange(f"{', '.join(names)} changed outside recording(...): "
                                "every change must say who made it and why")
+    orphans = {id(obj): parent for obj in touched if (parent := _former_parent(session, obj)) is not None}
     orders = {id(order): order for obj in touched
-              if (order := _OWNERS[type(obj)](obj).order) is not None and order not in session.deleted}
+              if (order := _owner(obj, orphans.get(id(obj))).order) is not None and order not in session.deleted}
     for order in orders.values():
         if order not in session.new:
             # A line or shipment change alone leaves the order's row untouched, and so its version.
@@ -192,7 +198,31 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> 
         if context.source not in ERP_SOURCES and _erp_has_seen(order):
             order.changed_since_export = True
     touched.sort(key=_record_order)
-    session.info["qtc_pending_records"] = [(obj, obj in session.new, obj in session.deleted) for obj in touched]
+    session.info["qtc_pending_records"] = [(obj, obj in session.new, obj in session.deleted or id(obj) in orphans,
+                                            orphans.get(id(obj))) for obj in touched]
+
+
+def _former_parent(session: Session, obj: object) -> object | None:
+    """The parent a stored child was just taken from (the flush deletes it as an orphan), else None."""
+    key = _PARENTS.get(type(obj))
+    if key is None or obj in session.new or obj in session.deleted or getattr(obj, key) is not None:
+        return None
+    before = inspect(obj).attrs[key].history.deleted
+    return before[0] if before and before[0] is not None else None
+
+
+class _AsItWas:
+    """An orphan seen in the parent it was taken from, so its records name it as it was."""
+
+    def __init__(self, obj: object, parent: object) -> None:
+        self._obj, self._key, self._parent = obj, _PARENTS[type(obj)], parent
+
+    def __getattr__(self, name: str) -> Any:
+        return self._parent if name == self._key else getattr(self._obj, name)
+
+
+def _owner(obj: object, former_parent: object | None = None) -> _Owner:
+    return _OWNERS[type(obj)](obj if former_parent is None else _AsItWas(obj, former_parent))
 
 
 def _erp_has_seen(order: FulfillmentOrder) -> bool:
@@ -205,10 +235,11 @@ def _erp_has_seen(order: FulfillmentOrder) -> bool:
 _RANK = {cls: rank for rank, cls in enumerate(_OWNERS)}
 
 
-def _record_order(obj: object) -> tuple[int, int, int]:
-    """Records in a stable order: parents before children, then as numbered (line 1 before line 2)."""
+def _record_order(obj: object) -> tuple[int, int]:
+    """Records in a stable order: parents before children, then as numbered (line 1 before line 2),
+    then as made (the sort keeps the session's order of new objects, which have no number yet)."""
     number = getattr(obj, "line_no", None) or getattr(obj, "id", None) or 0
-    return _RANK[type(obj)], int(number), id(obj)
+    return _RANK[type(obj)], int(number)
 
 
 @event.listens_for(JournalledSession, "after_flush")
@@ -217,11 +248,11 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     context = current_context(session)
     if not pending or context is None:
         return
-    created = {id(obj) for obj, is_new, _ in pending if is_new}
+    created = {id(obj) for obj, is_new, _, _ in pending if is_new}
     now = utc_now()
     rows: list[dict[str, Any]] = []
-    for obj, is_new, is_deleted in pending:
-        owner = _OWNERS[type(obj)](obj)
+    for obj, is_new, is_deleted, former_parent in pending:
+        owner = _owner(obj, former_parent)
         base = {"at": now, "who": context.who, "source": context.source, "reason": context.reason,
                 "entity_type": owner.entity, "entity_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
                 "order_id": owner.order.id if owner.order is not None else None,
@@ -229,11 +260,11 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
                 "export_batch_id": context.export_batch_id}
         if is_new:
             parent = _PARENTS.get(type(obj))
-            if parent is not None and id(parent(obj)) in created:
+            if parent is not None and id(getattr(obj, parent)) in created:
                 continue
             rows.append({**base, "field": "created", "old_value": None, "new_value": describe(obj)})
         elif is_deleted:
-            rows.append({**base, "field": "deleted", "old_value": describe(obj), "new_value": None})
+            rows.append({**base, "field": "deleted", "old_value": describe(obj, owner), "new_value": None})
         else:
             rows += [{**base, "field": name, "old_value": old or None, "new_value": new or None}
                      for name, old, new in _field_changes(obj)]
@@ -284,7 +315,7 @@ def _name(obj: object) -> str:
     return owner(obj).subject if owner is not None and obj is not None else show(obj)
 
 
-def describe(obj: object) -> str:
+def describe(obj: object, owner: _Owner | None = None) -> str:
     """What a created or deleted entity was, in one line."""
     if isinstance(obj, FulfillmentOrder):
         quote = obj.quote
@@ -298,4 +329,4 @@ def describe(obj: object) -> str:
     if isinstance(obj, ContractedPosition):
         return (f"{obj.product_code} × {show(obj.quantity)} "
                 f"{show(obj.start_date) or '…'} to {show(obj.end_date) or '…'}")
-    return _OWNERS[type(obj)](obj).subject
+    return (owner or _OWNERS[type(obj)](obj)).subject

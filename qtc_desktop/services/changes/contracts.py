@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qtc_desktop.domain import (
+    ChangeRecord,
     ChangeSource,
     ContractedPosition,
     FulfillmentKind,
@@ -43,7 +44,7 @@ def record_fulfilment(session: Session, order: FulfillmentOrder, *, who: str) ->
         ContractedPosition.account_id == order.account_id)).scalars())
     touched: list[ContractedPosition] = []
     with recording(session, who=who, source=ChangeSource.SYSTEM if order.quote.type is QuoteType.NEW
-                   else ChangeSource.AMENDMENT, reason=f"{order.number} fulfilled"):
+                   else ChangeSource.AMENDMENT, reason=_reason(order)):
         for line in lines:
             position = _position_for(positions, line, contract)
             if line.action is None or (position is None and line.action not in _TAKE_AWAY):
@@ -60,8 +61,17 @@ def record_fulfilment(session: Session, order: FulfillmentOrder, *, who: str) ->
 
 
 def _applied(session: Session, order: FulfillmentOrder) -> bool:
-    return session.execute(select(ContractedPosition.id).where(
-        ContractedPosition.source_order_id == order.id).limit(1)).first() is not None
+    # A later amendment takes over the positions it changes (source_order_id), so the journal
+    # says whether this order reached the contract before: closing it then must not again.
+    if session.execute(select(ContractedPosition.id).where(
+            ContractedPosition.source_order_id == order.id).limit(1)).first() is not None:
+        return True
+    return session.execute(select(ChangeRecord.id).where(
+        ChangeRecord.entity_type == "contract_position", ChangeRecord.reason == _reason(order)).limit(1)).first() is not None
+
+
+def _reason(order: FulfillmentOrder) -> str:
+    return f"{order.number} fulfilled"
 
 
 def _position_for(positions: list[ContractedPosition], line: FulfillmentOrderLine,

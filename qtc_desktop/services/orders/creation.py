@@ -26,17 +26,19 @@ from qtc_desktop.store.journal import recording
 SERVICE_FAMILIES = {"services", "service", "professional services", "training"}
 
 
-def infer_kind(line: QuoteLine, rules: Sequence[ProductRule]) -> tuple[FulfillmentKind, bool]:
+def infer_kind(line: QuoteLine, rules: Sequence[ProductRule], *,
+               under_contract: bool = False) -> tuple[FulfillmentKind, bool]:
     """How a quote line is fulfilled, and whether its units carry serial numbers.
 
     The coordinator's product rules win (lowest priority number first); otherwise a line
-    with subscription dates or a term is provisioned, a service product is performed, and
+    with subscription dates or a term, or one changing what is `under_contract` (an amendment's
+    line with a prior quantity), is provisioned, a service product is performed, and
     everything else ships.
     """
     for rule in sorted(rules, key=lambda rule: (rule.priority, rule.id or 0)):
         if fnmatch.fnmatchcase(line.product_code.upper(), rule.pattern.upper()):
             return rule.kind, rule.serialized
-    if line.subscription_term or line.end_date:
+    if line.subscription_term or line.end_date or under_contract:
         return FulfillmentKind.PROVISION, False
     family = (line.product_family or "").strip().lower()
     # "SERV-" and "SERVICE", not "SERV": SERVER-DL380 is a box that ships.
@@ -74,7 +76,7 @@ def create_order(session: Session, quote_number: str, *, who: str, revision: int
         contact_email=account.email, contact_phone=account.phone,
     )
     for line, action in zip(quote.lines, actions):
-        kind, serialized = infer_kind(line, rules)
+        kind, serialized = infer_kind(line, rules, under_contract=bool(action and action.prior_quantity))
         order.lines.append(_order_line(line, kind, serialized, action))
     with recording(session, who=who, source=ChangeSource.USER_EDIT, reason=f"Created from quote {quote.number}"):
         session.add(order)

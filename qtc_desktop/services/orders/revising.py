@@ -124,7 +124,7 @@ def apply_revision(session: Session, order: FulfillmentOrder, keys: Collection[s
         for proposal in chosen:
             _apply(order, proposal, new_lines, rules)
             done.append(str(proposal))
-        _relink_unchanged(order, latest)
+        _relink_unchanged(order, latest, everything=follow)
         if follow or len(chosen) == len(proposals):
             order.quote = latest
             done.append(f"follows {latest.number} revision {latest.revision}")
@@ -156,6 +156,9 @@ def _by_key(lines: Collection[QuoteLine]) -> dict[tuple[str, ...], QuoteLine]:
 
 def _proposals(order: FulfillmentOrder, latest: Quote) -> list[LineProposal]:
     new_lines = _by_key(latest.lines)
+    # Lines in and out are those since the order's revision: one the coordinator kept or left out
+    # when following an earlier revision is not asked about again.
+    base = set(_by_key(order.quote.lines))
     shipped = shipped_quantities(order)
     proposals: list[LineProposal] = []
     matched: set[tuple[str, ...]] = set()
@@ -167,6 +170,8 @@ def _proposals(order: FulfillmentOrder, latest: Quote) -> list[LineProposal]:
             matched.add(key)
             continue
         new = new_lines.get(key)
+        if new is None and key not in base:
+            continue
         if new is None:
             done = shipped.get(line.id, Decimal(0))
             blocked = f"{show(done)} already shipped" if done else None
@@ -184,7 +189,7 @@ def _proposals(order: FulfillmentOrder, latest: Quote) -> list[LineProposal]:
                                           fields, blocked))
     taken = {line.line_no for line in order.lines}
     for key, new in new_lines.items():
-        if key not in matched:
+        if key not in matched and key not in base:
             proposals.append(LineProposal(f"new {new.line_no}", "added", _free_number(new.line_no, taken),
                                           new.product_code))
     return sorted(proposals, key=lambda p: (p.line_no, p.key))
@@ -239,12 +244,13 @@ def _apply(order: FulfillmentOrder, proposal: LineProposal, new_lines: dict[tupl
     line.quote_line = new
 
 
-def _relink_unchanged(order: FulfillmentOrder, latest: Quote) -> None:
-    """Lines the revision left as they were now point at its lines (they have nothing to apply)."""
+def _relink_unchanged(order: FulfillmentOrder, latest: Quote, *, everything: bool = False) -> None:
+    """Lines the revision left as they were now point at its lines (they have nothing to apply);
+    with `everything` (following it) so does every line it still has, as the order has it."""
     new_lines = _by_key(latest.lines)
     for line in order.lines:
         if line.quote_line is None or line.quote_line.quote_id == latest.id:
             continue
         new = new_lines.get(_key(line.quote_line))
-        if new is not None and not _field_changes(line, line.quote_line, new):
+        if new is not None and (everything or not _field_changes(line, line.quote_line, new)):
             line.quote_line = new
