@@ -10,6 +10,7 @@ from qtc_desktop.services.changes.contracts import record_fulfilment
 from qtc_desktop.services.orders.errors import StaleOrder, StatusRefused
 from qtc_desktop.services.orders.history import flush_checked
 from qtc_desktop.services.orders.readiness import blocks_release, readiness
+from qtc_desktop.services.orders.shipping import backordered
 from qtc_desktop.store.journal import recording
 
 S = OrderStatus
@@ -33,7 +34,14 @@ def allowed_next(session: Session, order: FulfillmentOrder) -> list[OrderStatus]
     """The statuses the coordinator may choose now (before the readiness rules are applied)."""
     if order.status is S.ON_HOLD:
         return [_held_from(session, order), S.CANCELLED]
-    return sorted(TRANSITIONS[order.status], key=list(OrderStatus).index)
+    allowed = TRANSITIONS[order.status] | ({S.SHIPPED} if _fulfilled_by_hand(order) else set())
+    return sorted(allowed, key=list(OrderStatus).index)
+
+
+def _fulfilled_by_hand(order: FulfillmentOrder) -> bool:
+    """An order the ERP has with no goods to ship (subscriptions, services, an amendment's
+    decreases) is marked fulfilled by moving it to shipped; goods need a recorded shipment."""
+    return order.status in (S.SENT_TO_ERP, S.CONFIRMED) and bool(order.lines) and not backordered(order)
 
 
 def change_status(session: Session, order: FulfillmentOrder, status: OrderStatus, *, who: str,
@@ -56,7 +64,8 @@ def refusals(session: Session, order: FulfillmentOrder, status: OrderStatus, rea
     if status is order.status:
         return [f"is already {status.phrase}"]
     returning = order.status is S.ON_HOLD and status is _held_from(session, order)
-    if status in SHIPMENT_STATES and not returning:
+    by_hand = status is S.SHIPPED and _fulfilled_by_hand(order)
+    if status in SHIPMENT_STATES and not returning and not by_hand:
         return ["shipped statuses follow from recorded shipments; record a shipment instead"]
     if status not in allowed_next(session, order):
         choices = ", ".join(s.phrase for s in allowed_next(session, order)) or "none"

@@ -28,9 +28,8 @@ from qtc_desktop.services.orders.creation import create_order
 from qtc_desktop.services.orders.editing import OrderEdit, apply_edit
 from qtc_desktop.services.orders.lookup import find_order
 from qtc_desktop.services.orders.shipping import ShipmentRequest, backordered, record_shipment
-from qtc_desktop.services.orders.workflow import change_status
+from qtc_desktop.services.orders.workflow import allowed_next, change_status
 from qtc_desktop.store import OpenedStore
-from qtc_desktop.store.journal import recording
 
 A = ProvisioningAction
 D = Decimal
@@ -114,17 +113,14 @@ class Contracts:
             assert order.status is OrderStatus.SHIPPED
 
     def provisioned(self, order_id: int) -> list[ContractedPosition]:
-        """Mark an order with nothing to ship as done, and bring the contract up to it.
-
-        The workflow has no way yet to complete such an order (shipped follows from shipments
-        only), so this stands in for what the ERP round trip or a "provisioned" action will do.
-        """
+        """Mark an order with nothing to ship as done (Move To ▸ Shipped); the positions it shaped."""
         self.release(order_id)
         with self.store.transaction() as session:
             order = find_order(session, order_id)
-            with recording(session, who="jo", source=ChangeSource.USER_EDIT, reason="provisioned"):
-                order.status = OrderStatus.SHIPPED
-            return record_fulfilment(session, order, who="jo")
+            assert OrderStatus.SHIPPED in allowed_next(session, order)
+            change_status(session, order, OrderStatus.SHIPPED, who="jo")
+            return list(session.execute(select(ContractedPosition).where(
+                ContractedPosition.source_order_id == order_id)).scalars())
 
     def record_again(self, order_id: int) -> list[ContractedPosition]:
         with self.store.transaction() as session:

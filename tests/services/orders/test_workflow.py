@@ -193,3 +193,16 @@ def test_each_status_change_writes_a_record_and_raises_the_version(orders: Order
     assert [(r.who, r.old_value, r.new_value, r.reason) for r in orders.changes(order_id, "status")] == [
         ("maria.k", "draft", "ready", None), ("jo", "ready", "on_hold", "Credit check pending"),
         ("maria.k", "on_hold", "ready", None)]
+
+
+def test_an_order_with_nothing_to_ship_is_marked_shipped_by_hand_once_the_erp_has_it(orders: Orders) -> None:
+    order_id = orders.create(orders.SUBSCRIPTIONS)
+    orders.bring_to(order_id, S.READY)
+    assert S.SHIPPED not in next_statuses(orders, order_id)
+    assert refusal(orders, order_id, S.SHIPPED) == [
+        "shipped statuses follow from recorded shipments; record a shipment instead"]
+    orders.status(order_id, S.SENT_TO_ERP)
+    assert next_statuses(orders, order_id) == [S.READY, S.CONFIRMED, S.SHIPPED, S.ON_HOLD, S.CANCELLED]
+    orders.status(order_id, S.SHIPPED, who="jo")
+    assert orders.load(order_id).status is S.SHIPPED
+    assert next_statuses(orders, order_id) == [S.CLOSED]
