@@ -130,6 +130,8 @@ def describe_action(action: ProvisioningAction, product: str, prior: Decimal | N
     """An action as the provisioning team reads it: "Increase SUB-CLOUD 25 → 40 (+15) from 2026-09-01"."""
     prior = prior or ZERO
     new = prior + (delta or ZERO)
+    if action is A.NONE:
+        return f"No change to {product} ({_text(new)})"
     change = f"{_text(prior)} → {_text(new)}"
     if delta:
         change += f" ({'+' if delta > 0 else ''}{_text(delta)})"
