@@ -18,14 +18,24 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from qtc_desktop.domain import ChangeSource, ExportBatch, ExportBatchOrder, FulfillmentOrder, OrderStatus
+from qtc_desktop.domain import (
+    ChangeSource,
+    ExportBatch,
+    ExportBatchOrder,
+    FulfillmentKind,
+    FulfillmentOrder,
+    FulfillmentOrderLine,
+    OrderStatus,
+    Shipment,
+)
 from qtc_desktop.domain.values import show
 from qtc_desktop.services.errors import QtcError
 from qtc_desktop.services.exporting.columns import COLUMNS, ExportColumn, Facts
 from qtc_desktop.services.exporting.keys import read_key
 from qtc_desktop.services.exporting.layouts import KEY_HEADER, VERSION_HEADER, Layout, SheetLayout
+from qtc_desktop.services.exporting.service import collector_paused
 from qtc_desktop.services.exporting.writer import META_SHEET
 from qtc_desktop.services.identity import database_id
 from qtc_desktop.services.importing.reading import RawSheet, RawWorkbook, UnreadableFile, read_workbook
@@ -33,13 +43,16 @@ from qtc_desktop.services.orders.editing import OrderEdit, apply_edit
 from qtc_desktop.services.orders.errors import EditRefused
 from qtc_desktop.services.orders.fields import HEADER_FIELDS, LINE_FIELDS, OrderField, ValueRefused, parse_value
 from qtc_desktop.services.orders.lookup import find_order
-from qtc_desktop.services.orders.shipping import ShipmentRequest, record_shipment, shipped_quantities
+from qtc_desktop.services.orders.shipping import ShipmentRequest, delivers, record_shipment, shipped_quantities
 from qtc_desktop.services.orders.workflow import change_status, refusals
 from qtc_desktop.services.progress import Progress
 from qtc_desktop.store.journal import recording
 
 _DATE = OrderField("confirmed_date", "Confirmed date", "date")
 _QUANTITY = OrderField("shipped", "Shipped quantity", "quantity")
+_UNCALCULATED = ("the cell holds a formula that was never calculated (the program that saved the file does "
+                 "not compute formulas); type the value itself, or open and save the file in Excel or LibreOffice")
+_CHUNK = 500  # order ids per query when loading the orders a sheet names (well under any bind limit)
 
 
 @dataclass(frozen=True)
@@ -103,15 +116,19 @@ class ReimportPlan:
                 "errors": [problem.as_json() for problem in self.errors], "notes": list(self.notes)}
 
 
+_Cell = tuple[str, int, str, str]  # a cell's text, its row, its sheet and its column's header
+
+
 @dataclass
 class _Found:
     """What the sheet says about one order: its order-level values and each line's."""
 
     order_id: int
-    header: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # column -> (text, row, sheet)
-    lines: dict[int, dict[str, tuple[str, int, str]]] = field(default_factory=dict)
+    header: dict[str, _Cell] = field(default_factory=dict)  # column -> (text, row, sheet, header)
+    lines: dict[int, dict[str, _Cell]] = field(default_factory=dict)
 
 
+@collector_paused
 def plan_reimport(session: Session, path: Path, progress: Progress | None = None) -> ReimportPlan:
     """Read the workbook and work out every change and conflict; nothing is stored."""
     try:
@@ -140,8 +157,12 @@ def plan_reimport(session: Session, path: Path, progress: Progress | None = None
         return ReimportPlan(path, batch.id, errors=tuple(errors))
     changes: list[SheetChange] = []
     conflicts: list[SheetChange] = []
-    for order_id, sheet_values in sorted(found.items()):
-        order = find_order(session, order_id)
+    # Only an order with a value that differs from its snapshot can change or conflict: load just those.
+    differing = {order_id: sheet_values for order_id, sheet_values in sorted(found.items())
+                 if _differs(versions[order_id].snapshot, sheet_values)}
+    loaded = _load_orders(session, list(differing))
+    for order_id, sheet_values in differing.items():
+        order = loaded.get(order_id) or find_order(session, order_id)
         both, only = _compare(order, versions[order_id].snapshot, sheet_values, errors)
         changes += only
         conflicts += both
@@ -207,6 +228,22 @@ def _apply_order(session: Session, order: FulfillmentOrder, changes: Sequence[Sh
                       reason=reason)
 
 
+def _load_orders(session: Session, order_ids: Sequence[int]) -> dict[int, FulfillmentOrder]:
+    """The orders, loaded as find_order loads one (lines, account, quote, shipments), a chunk of ids per
+    query instead of several queries per order. An id not found is left to find_order (NotFound)."""
+    options = [selectinload(FulfillmentOrder.lines).selectinload(FulfillmentOrderLine.quote_line),
+               selectinload(FulfillmentOrder.account),
+               selectinload(FulfillmentOrder.quote),
+               selectinload(FulfillmentOrder.shipments).selectinload(Shipment.lines),
+               selectinload(FulfillmentOrder.shipments).selectinload(Shipment.packages)]
+    loaded: dict[int, FulfillmentOrder] = {}
+    for start in range(0, len(order_ids), _CHUNK):
+        chunk = list(order_ids[start:start + _CHUNK])
+        loaded.update((order.id, order) for order in session.execute(
+            select(FulfillmentOrder).where(FulfillmentOrder.id.in_(chunk)).options(*options)).scalars())
+    return loaded
+
+
 def _meta(session: Session, workbook: RawWorkbook) -> tuple[tuple[int, Layout], None] | tuple[None, Problem]:
     sheet = next((s for s in workbook.sheets if s.name == META_SHEET), None)
     if sheet is None:
@@ -244,10 +281,13 @@ def _read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dic
     key_at, version_at = headers.index(KEY_HEADER), headers.index(VERSION_HEADER)
     columns = [(headers.index(header), COLUMNS[name], header) for name, header in layout.columns
                if header in headers and COLUMNS[name].editable]
+    order_columns = [(index, column.name, header) for index, column, header in columns if column.level == "order"]
+    line_columns = [(index, column.name, header) for index, column, header in columns if column.level != "order"]
+    uncalculated = set(sheet.formulas_without_value)
     problems: list[Problem] = []
     seen: set[tuple[int, int | None]] = set()
     for number, row in enumerate(sheet.rows[1:], start=2):
-        if all(cell is None for cell in row):
+        if row.count(None) == len(row):  # an empty row
             continue
         version = _integer(row[version_at])
         entry = None
@@ -265,15 +305,47 @@ def _read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dic
             problems.append(Problem(sheet.name, number, KEY_HEADER, "this row appears twice in the sheet"))
             continue
         seen.add((order_id, line_id))
+        if uncalculated:
+            # Read as empty, such a cell would clear the field: never silently.
+            formulas = [Problem(sheet.name, number, header, _UNCALCULATED)
+                        for index, _, header in (*order_columns, *line_columns) if (number - 1, index) in uncalculated]
+            if formulas:
+                problems += formulas
+                continue
         target = found.setdefault(order_id, _Found(order_id))
-        for index, column, header in columns:
-            text = _text(row[index])
-            if column.level == "order":
-                # The order's values come from its first row (nested layouts leave the rest blank).
-                target.header.setdefault(column.name, (text, number, sheet.name))
-            elif line_id is not None:
-                target.lines.setdefault(line_id, {})[column.name] = (text, number, sheet.name)
+        for index, name, header in order_columns:
+            cell = (_text(row[index]), number, sheet.name, header)
+            first = target.header.get(name)
+            if first is None:
+                target.header[name] = cell
+            elif cell[0] and cell[0] != first[0]:
+                # Nested layouts leave the order's later rows blank; line rows repeat its values, and the
+                # ERP side may have changed (or sorted) any one of them.
+                exported = entry.snapshot.get("order", {}).get(name, "")
+                if first[0] == exported:
+                    target.header[name] = cell
+                elif cell[0] != exported:
+                    problems.append(Problem(sheet.name, number, header, (
+                        f"this order's rows say different things: '{first[0]}' in row {first[1]}, "
+                        f"'{cell[0]}' here; make them the same")))
+        if line_id is not None and line_columns:
+            values = target.lines.setdefault(line_id, {})
+            for index, name, header in line_columns:
+                values[name] = (_text(row[index]), number, sheet.name, header)
     return problems
+
+
+def _differs(snapshot: dict[str, Any], found: _Found) -> bool:
+    """Whether any value in the sheet differs from the snapshot (else _compare finds nothing to do)."""
+    header = snapshot.get("order", {})
+    if any(value[0] != header.get(name, "") for name, value in found.header.items()):
+        return True
+    lines = snapshot.get("lines", {})
+    for found_line, values in found.lines.items():
+        exported_line = lines.get(str(found_line), {})
+        if any(value[0] != exported_line.get(name, "") for name, value in values.items()):
+            return True
+    return False
 
 
 def _compare(order: FulfillmentOrder, snapshot: dict[str, Any], found: _Found,
@@ -283,26 +355,36 @@ def _compare(order: FulfillmentOrder, snapshot: dict[str, Any], found: _Found,
     lines = {line.id: line for line in order.lines}
     both: list[SheetChange] = []
     only: list[SheetChange] = []
-    checks: list[tuple[ExportColumn, int | None, str, tuple[str, int, str]]] = []
+    checks: list[tuple[ExportColumn, int | None, str, _Cell]] = []
     for name, value in found.header.items():
         checks.append((COLUMNS[name], None, snapshot.get("order", {}).get(name, ""), value))
+    # A tracking number goes on a shipment: one already recorded, or one the sheet's quantities make.
+    ships = bool(order.shipments) or any(values["shipped"][0].strip() not in ("", "0")
+                                         for values in found.lines.values() if "shipped" in values)
     for found_line, values in found.lines.items():
         exported_line = snapshot.get("lines", {}).get(str(found_line), {})
         for name, value in values.items():
             checks.append((COLUMNS[name], found_line, exported_line.get(name, ""), value))
-    for column, line_id, exported, (sheet_text, row, sheet_name) in checks:
+    for column, line_id, exported, (sheet_text, row, sheet_name, header) in checks:
         if sheet_text == exported:
             continue
         line = lines.get(line_id) if line_id is not None else None
         if line_id is not None and line is None:
-            errors.append(Problem(sheet_name, row, column.label, f"line of {order.number} no longer exists"))
+            errors.append(Problem(sheet_name, row, header, f"line of {order.number} no longer exists"))
             continue
         problem = _check_value(column, sheet_text, facts, line_id)
+        if problem is None and column.name == "shipped" and line is not None:
+            problem = _cannot_ship(line, sheet_text)
+        elif problem is None and column.name == "tracking_number" and not ships and sheet_text.strip():
+            problem = "a tracking number belongs to a shipment; fill in the shipped quantities as well"
         if problem:
-            errors.append(Problem(sheet_name, row, column.label, f"{order.number}: {problem}"))
+            errors.append(Problem(sheet_name, row, header, f"{order.number}: {problem}"))
+            continue
+        stored = _as_stored(column, sheet_text)
+        if stored == exported:  # retyped the same ("DHL " for "DHL"): not a change
             continue
         current = show(column.read(order, line, facts))
-        if current == sheet_text:
+        if current in (sheet_text, stored):
             continue
         change = SheetChange(order.number, order.id, line.line_no if line is not None else None, line_id,
                              column.name, exported, current, sheet_text)
@@ -331,10 +413,34 @@ def _check_value(column: ExportColumn, text: str, facts: Facts, line_id: int | N
     return None
 
 
+def _cannot_ship(line: FulfillmentOrderLine, text: str) -> str | None:
+    """Why the line cannot have shipped this (valid) quantity, found before anything is applied."""
+    wanted = parse_value(_QUANTITY, text) if text.strip() not in ("", "0") else Decimal(0)
+    assert isinstance(wanted, Decimal)
+    if wanted and (line.kind is not FulfillmentKind.SHIP or not delivers(line)):
+        return f"line {line.line_no} ({line.product_code}) is not goods that ship; its shipped quantity stays 0"
+    if wanted > line.quantity:
+        return f"shipped quantity {text} is more than the {show(line.quantity)} of line {line.line_no}"
+    return None
+
+
+def _as_stored(column: ExportColumn, text: str) -> str:
+    """The sheet's (valid) text as the field stores and shows it: "DHL " as "DHL", "SN1;SN2" as "SN1, SN2"."""
+    if column.name == "shipped":
+        return show(parse_value(_QUANTITY, text)) if text.strip() not in ("", "0") else "0"
+    if column.name == "tracking_number":
+        return text.strip()
+    spec = _DATE if column.name == "confirmed_date" else (
+        HEADER_FIELDS.get(column.name) if column.level == "order" else LINE_FIELDS.get(column.name))
+    return show(parse_value(spec, text)) if spec is not None else text
+
+
 def _text(value: object) -> str:
     """A cell as the text the export wrote: dates as ISO dates, numbers without a trailing .0."""
     if value is None:
         return ""
+    if type(value) is str:  # most cells; the same as str(value) below
+        return value
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):

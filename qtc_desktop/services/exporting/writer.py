@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -51,9 +53,10 @@ def write_xlsx(path: Path, sheets: Sequence[SheetRows], meta: Mapping[str, str],
             "strings_to_numbers": False})
         try:
             formats = _Formats(workbook)
+            worksheet_class = _text_safe_worksheet()
             for sheet in sheets:
-                _write_sheet(workbook, formats, sheet, step)
-            _write_meta(workbook, formats, meta)
+                _write_sheet(workbook.add_worksheet(sheet.layout.name, worksheet_class), formats, sheet, step)
+            _write_meta(workbook.add_worksheet(META_SHEET, worksheet_class), formats, meta)
         finally:
             workbook.close()
 
@@ -83,8 +86,39 @@ class _Formats:
         self.key = workbook.add_format({"num_format": "@", "font_color": "#808080"})
 
 
-def _write_sheet(workbook: Any, formats: _Formats, sheet: SheetRows, step: Callable[[int], None]) -> None:
-    worksheet = workbook.add_worksheet(sheet.layout.name)
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
+
+@functools.cache
+def _text_safe_worksheet() -> type:
+    """xlsxwriter's worksheet, writing every string as exactly the text it is.
+
+    xlsxwriter (3.x) escapes a literal "_xHHHH_" by its leading underscore, but misses the
+    second of two sequences sharing an underscore ("_x0041_x0042_" came back as "_x0041B"),
+    and writes any string shaped like "<r>...</r>" unescaped, as rich-text XML: a customer
+    PO "<r>A & B</r>" made a workbook Excel must repair. Here every underscore that starts
+    "_xHHHH_" is escaped, and such a string becomes one plain run with its text escaped.
+    """
+    from xml.sax.saxutils import escape
+
+    from xlsxwriter.worksheet import Worksheet
+
+    class TextSafeWorksheet(Worksheet):
+        @staticmethod
+        def _escape_control_characters(data: Any) -> Any:
+            if not isinstance(data, str):
+                return data
+            data = _ESCAPE_LIKE.sub("_x005F_", data)
+            data = _NOT_IN_XML.sub(lambda match: f"_x{ord(match.group()):04X}_", data)
+            if data.startswith("<r>") and data.endswith("</r>"):  # only a cell's raw text starts with "<"
+                data = f'<r><t xml:space="preserve">{escape(data)}</t></r>'
+            return data
+
+    return TextSafeWorksheet
+
+
+def _write_sheet(worksheet: Any, formats: _Formats, sheet: SheetRows, step: Callable[[int], None]) -> None:
     kinds = [COLUMNS[name].kind for name, _ in sheet.layout.columns]
     for index, (name, header) in enumerate(sheet.layout.columns):
         kind = kinds[index]
@@ -128,9 +162,8 @@ def _write_sheet(workbook: Any, formats: _Formats, sheet: SheetRows, step: Calla
     step(len(sheet.rows) % 1000)
 
 
-def _write_meta(workbook: Any, formats: _Formats, meta: Mapping[str, str]) -> None:
+def _write_meta(worksheet: Any, formats: _Formats, meta: Mapping[str, str]) -> None:
     """The round trip's facts, in a hidden sheet out of the ERP's way."""
-    worksheet = workbook.add_worksheet(META_SHEET)
     worksheet.set_column(0, 0, 16)
     worksheet.set_column(1, 1, 60, formats.by_kind["text"])
     for row, (key, value) in enumerate(meta.items()):
