@@ -35,9 +35,11 @@ from qtc_desktop.services.errors import USER_ERRORS
 from qtc_desktop.services.preferences import load_preferences, save_preferences
 from qtc_desktop.ui.preferences import PreferencesDialog
 
-if TYPE_CHECKING:  # the import window loads when first used, not at start-up
+if TYPE_CHECKING:  # the import and ERP windows load when first used, not at start-up
     from qtc_desktop.services.importing.service import FilePreview
+    from qtc_desktop.ui.export_dialog import ExportDialog
     from qtc_desktop.ui.import_dialog import ImportDialog
+    from qtc_desktop.ui.reimport_dialog import ReimportDialog
 
 TAB_QUOTES, TAB_ORDERS, TAB_ACCOUNTS = range(3)
 
@@ -96,6 +98,8 @@ class MainWindow(QMainWindow):
         self._first_paint_seen = False
         self.current_page().table.viewport().installEventFilter(self)
         self.import_dialog: ImportDialog | None = None
+        self.export_dialog: ExportDialog | None = None
+        self.reimport_dialog: ReimportDialog | None = None
         self.setAcceptDrops(True)  # quote files dropped anywhere on the window are imported
 
     # -- building ---------------------------------------------------------------------
@@ -124,6 +128,18 @@ class MainWindow(QMainWindow):
         self.action_import.setShortcut(QKeySequence("Ctrl+I"))
         self.action_import.setStatusTip("Preview and import accepted quotes from xlsx, xlsm, ods, xls or csv files")
         self.action_import.triggered.connect(self.import_quotes)
+        self.action_export_erp = QAction(style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton),
+                                         "&Export for ERP…", self)
+        self.action_export_erp.setIconText("Export for ERP")
+        self.action_export_erp.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.action_export_erp.setStatusTip("Write the selected, listed or changed orders to an ERP-ready workbook")
+        self.action_export_erp.triggered.connect(self.export_for_erp)
+        self.action_reimport_erp = QAction(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack),
+                                           "&Take Back from ERP…", self)
+        self.action_reimport_erp.setIconText("Take Back from ERP")
+        self.action_reimport_erp.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.action_reimport_erp.setStatusTip("Preview and apply what the ERP team changed in an exported workbook")
+        self.action_reimport_erp.triggered.connect(lambda _checked=False: self.take_back_from_erp())
         self.action_sample = QAction("Load &Sample Data…", self)
         self.action_sample.setStatusTip("Fill this empty database with realistic sample data")
         self.action_sample.triggered.connect(self.load_sample_data)
@@ -176,6 +192,10 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.action_import)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_export_erp)
+        file_menu.addAction(self.action_reimport_erp)
+        file_menu.addSeparator()
         file_menu.addAction(self.action_sample)
         file_menu.addSeparator()
         file_menu.addAction(self.action_preferences)
@@ -201,6 +221,8 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.action_import)
+        toolbar.addAction(self.action_export_erp)
+        toolbar.addAction(self.action_reimport_erp)
         toolbar.addAction(self.action_refresh)
         toolbar.addAction(self.action_find)
         self.order_actions.add_to_toolbar(toolbar)
@@ -333,6 +355,38 @@ class MainWindow(QMainWindow):
         self._tab_changed(self.tabs.currentIndex())
         self._update_empty_banner()
         self.statusBar().showMessage(f"Imported {preview.path.name}: {status_counts(preview)}", 10000)
+
+    # -- the ERP round trip ----------------------------------------------------------------
+
+    def export_for_erp(self) -> ExportDialog:
+        """File ▸ Export for ERP…: the selected, listed or changed orders to a workbook."""
+        from qtc_desktop.ui.export_dialog import ExportDialog
+
+        if self.export_dialog is not None and not self.export_dialog.busy():
+            self.export_dialog.deleteLater()  # a busy one is cancelling; it goes with the window
+        dialog = ExportDialog(self.store, self.jobs, self.settings, self.preferences.who, self.pages[TAB_ORDERS], self)
+        dialog.exported.connect(self._erp_changed)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def take_back_from_erp(self, path: Path | None = None) -> ReimportDialog:
+        """File ▸ Take Back from ERP…: preview the ERP team's workbook, then apply it."""
+        from qtc_desktop.ui.reimport_dialog import ReimportDialog
+
+        if self.reimport_dialog is not None and self.reimport_dialog.job is None:
+            self.reimport_dialog.deleteLater()
+        dialog = ReimportDialog(self.store, self.jobs, self.preferences.who, self, path=path)
+        dialog.applied.connect(self._erp_changed)
+        self.reimport_dialog = dialog
+        dialog.open()
+        if path is None:
+            dialog.choose_file()
+        return dialog
+
+    def _erp_changed(self, message: str) -> None:
+        self.order_actions.order_changed(0)  # lists and open account pages read again
+        self.statusBar().showMessage(message, 15000)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if _dropped_files(event.mimeData()):
