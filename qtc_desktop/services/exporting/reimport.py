@@ -283,6 +283,8 @@ def _read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dic
                if header in headers and COLUMNS[name].editable]
     order_columns = [(index, column.name, header) for index, column, header in columns if column.level == "order"]
     line_columns = [(index, column.name, header) for index, column, header in columns if column.level != "order"]
+    number_at = next((headers.index(h) for n, h in layout.columns if n == "number" and h in headers), None)
+    line_at = next((headers.index(h) for n, h in layout.columns if n == "line_no" and h in headers), None)
     uncalculated = set(sheet.formulas_without_value)
     problems: list[Problem] = []
     seen: set[tuple[int, int | None]] = set()
@@ -305,6 +307,10 @@ def _read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dic
             problems.append(Problem(sheet.name, number, KEY_HEADER, "this row appears twice in the sheet"))
             continue
         seen.add((order_id, line_id))
+        moved = _moved_key(entry.snapshot, line_id, row, number_at, line_at)
+        if moved:
+            problems.append(Problem(sheet.name, number, KEY_HEADER, moved))
+            continue
         if uncalculated:
             # Read as empty, such a cell would clear the field: never silently.
             formulas = [Problem(sheet.name, number, header, _UNCALCULATED)
@@ -333,6 +339,22 @@ def _read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dic
             for index, name, header in line_columns:
                 values[name] = (_text(row[index]), number, sheet.name, header)
     return problems
+
+
+def _moved_key(snapshot: dict[str, Any], line_id: int | None, row: list[object], number_at: int | None,
+               line_at: int | None) -> str | None:
+    """Why the row's own order or line number says its key belongs to another row (None if it agrees)."""
+    order_number = snapshot.get("number")
+    shown = _text(row[number_at]).strip() if number_at is not None else ""
+    if order_number and shown and shown != order_number:
+        return (f"the row says order {shown} but its key is order {order_number}'s: the key columns were "
+                "moved apart from their rows (sort or copy whole rows)")
+    line_no = snapshot.get("line_numbers", {}).get(str(line_id)) if line_id is not None else None
+    shown = _text(row[line_at]).strip() if line_at is not None else ""
+    if line_no is not None and shown and shown != str(line_no):
+        return (f"the row says line {shown} but its key is line {line_no}'s: the key columns were moved apart "
+                "from their rows (sort or copy whole rows)")
+    return None
 
 
 def _differs(snapshot: dict[str, Any], found: _Found) -> bool:

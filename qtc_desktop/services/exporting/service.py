@@ -192,5 +192,7 @@ def _snapshot(order: FulfillmentOrder, layout: Layout, facts: Facts) -> dict[str
     header = {name: show(COLUMNS[name].read(order, None, facts)) for name in names if COLUMNS[name].level == "order"}
     lines = {str(line.id): {name: show(COLUMNS[name].read(order, line, facts)) for name in names
                             if COLUMNS[name].level == "line"} for line in order.lines}
-    return {"order": header, "lines": lines}
+    # Which order and line numbers each key stands for, so a key moved onto another row is caught.
+    return {"order": header, "lines": lines, "number": order.number,
+            "line_numbers": {str(line.id): line.line_no for line in order.lines}}
 

@@ -388,7 +388,8 @@ def test_an_export_is_recorded_as_a_batch_and_moves_ready_orders_on(
             assert (order.status, order.changed_since_export, order.last_export_batch_id) == (
                 expected, False, batch.id)
             assert entries[order.id].order_version == order.version
-            assert set(entries[order.id].snapshot) == {"order", "lines"}
+            assert set(entries[order.id].snapshot) == {"order", "lines", "number", "line_numbers"}
+            assert entries[order.id].snapshot["number"] == order.number
         assert len(entries) == len(chosen)
         records = list(session.execute(select(ChangeRecord).where(ChangeRecord.export_batch_id == batch.id))
                        .scalars())

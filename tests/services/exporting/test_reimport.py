@@ -642,3 +642,27 @@ def test_an_order_value_changed_on_any_of_its_rows_in_a_layout_of_line_rows_is_t
     [problem] = erp.preview(path).errors
     assert (problem.sheet, problem.row, problem.column) == ("Orders", rows[-1], "Carrier")
     assert "'DHL Express' in row 2" in problem.message
+
+
+def test_key_columns_moved_apart_from_their_rows_are_refused(erp: Erp) -> None:
+    """Sorting only the data columns (or pasting keys onto other rows) would send values to the
+    wrong order: each key must agree with its row's own order (and line) number."""
+    path = erp.export()
+    book = ErpWorkbook(path)
+    sheet = book.book["Orders"]
+    headers = [cell.value for cell in sheet[1]]
+    first, second = book.row("Orders", erp.goods), book.row("Orders", erp.other)
+    for column in (headers.index("qtc key") + 1, headers.index("qtc version") + 1):  # the two grey columns
+        a, b = sheet.cell(first, column).value, sheet.cell(second, column).value
+        sheet.cell(first, column).value, sheet.cell(second, column).value = b, a
+    book.type("Orders", erp.other, "Carrier", "UPS Standard")
+    book.save()
+    before, last = erp.documents(), erp.last_record()
+    plan = erp.preview(path)
+    assert [(p.sheet, p.row, p.column) for p in plan.errors] == [("Orders", row, "qtc key")
+                                                                 for row in sorted((first, second))]
+    message = next(p.message for p in plan.errors if p.row == first)
+    assert f"the row says order {erp.goods} but its key is order {erp.other}'s" in message
+    with pytest.raises(QtcError):
+        erp.take_back(path)
+    assert_nothing_applied(erp, before, last)
