@@ -149,12 +149,19 @@ def export_orders(session: Session, orders: Sequence[FulfillmentOrder], path: Pa
 
     write_xlsx(path, sheets, meta, step)
     csv_files: list[Path] = []
-    if csv:
-        for sheet in sheets:
-            target = path.with_name(f"{path.stem}-{sheet.layout.name.replace(' ', '-')}.csv")
-            write_csv(target, sheet)
-            csv_files.append(target)
-    session.flush()
+    try:
+        if csv:
+            for sheet in sheets:
+                target = path.with_name(f"{path.stem}-{sheet.layout.name.replace(' ', '-')}.csv")
+                write_csv(target, sheet)
+                csv_files.append(target)
+        session.flush()
+    except BaseException:
+        # The batch will not be stored: take away what this export wrote (an older file it
+        # replaced is gone, but no file claims a batch the database does not have).
+        for written_file in (path, *csv_files):
+            written_file.unlink(missing_ok=True)
+        raise
     return ExportResult(batch.id, path, layout.name, tuple(order.number for order in orders),
                         sum(len(order.lines) for order in orders), tuple(csv_files))
 

@@ -146,10 +146,14 @@ def _write_sheet(worksheet: Any, formats: _Formats, sheet: SheetRows, step: Call
             if value is None or value == "":
                 continue
             if isinstance(value, str):
-                if len(value) > CELL_LIMIT:
+                if len(value) > CELL_LIMIT or "\ufffe" in value or "\uffff" in value:
                     header = sheet.layout.columns[column][1] if column < key_column else KEY_HEADER
-                    raise ExportRefused(f"Order {label}, column '{header}': the text is {len(value):,} characters "
-                                        f"long; an Excel cell holds {CELL_LIMIT:,}. Shorten it; nothing was exported.")
+                    if len(value) > CELL_LIMIT:
+                        raise ExportRefused(f"Order {label}, column '{header}': the text is {len(value):,} characters "
+                                            f"long; an Excel cell holds {CELL_LIMIT:,}. Shorten it; nothing was "
+                                            "exported.")
+                    raise ExportRefused(f"Order {label}, column '{header}': the text holds the character U+FFFE or "
+                                        "U+FFFF, which no spreadsheet file can hold. Remove it; nothing was exported.")
                 write_string(row_number, column, value, text_format if column < key_column else formats.key)
             elif isinstance(value, dt.date):
                 write_datetime(row_number, column, dt.datetime(value.year, value.month, value.day), date_format)

@@ -258,3 +258,17 @@ def test_text_of_exactly_a_cells_length_is_exported_whole(store: OpenedStore, tm
     with store.session() as session:
         plan = plan_reimport(session, tmp_path / "orders.xlsx")
     assert (plan.changes, plan.conflicts, plan.errors) == ((), (), ())
+
+
+def test_a_character_no_spreadsheet_can_hold_is_refused_and_nothing_is_written(
+        store: OpenedStore, tmp_path: Path) -> None:
+    spec = OrderSpec(customer="Contoso GmbH", text={"customer_po": "PO-\uffff-7"}, dates=(None, None, None),
+                     serials=[], lines=[], shipment=None)
+    order_id = make_order(store, spec)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(ExportRefused, match=r"'Customer PO'.*U\+FFFE or U\+FFFF"):
+        export(store, order_id, folder / "orders.xlsx", "generic")
+    assert list(folder.iterdir()) == []
+    with store.session() as session:
+        assert session.execute(select(func.count()).select_from(ExportBatch)).scalar_one() == 0
