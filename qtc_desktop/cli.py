@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     from qtc_desktop.cli_exports import add_commands as add_export_commands
 
     add_export_commands(commands, _Parser)
+    from qtc_desktop.cli_paperwork import add_commands as add_paperwork_commands
+
+    add_paperwork_commands(commands, _Parser)
 
     rule = commands.add_parser("product-rule", help="how lines with matching product codes are fulfilled")
     rule_commands = rule.add_subparsers(dest="rule_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -422,6 +425,17 @@ def _reimport(args: argparse.Namespace) -> int:
     return EXIT_OK if complete and not result["errors"] else EXIT_FAILURE
 
 
+def _pdf(args: argparse.Namespace) -> int:
+    from qtc_desktop.cli_paperwork import run_pdf
+
+    store = _open(args, exclusive=False)
+    try:
+        print(run_pdf(store, args))
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 def _export_layout(args: argparse.Namespace) -> int:
     from qtc_desktop.cli_exports import run_layout
 
@@ -514,5 +528,6 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": _export,
     "reimport": _reimport,
     "export-layout": _export_layout,
+    "pdf": _pdf,
     "actions": _actions,
 }

@@ -27,6 +27,8 @@ class Preferences:
     coordinator_name: str = ""
     paper_size: str = "A4"
     company_name: str = ""
+    company_address: str = ""  # lines separated by newlines, printed under the name on paperwork
+    company_logo: str = ""  # a PNG or JPEG file; blank for the bundled default
 
     @property
     def who(self) -> str:
@@ -64,7 +66,8 @@ def save_preferences(preferences: Preferences, path: Path | None = None) -> None
     """Write beside the file and rename, so a crash never leaves half a preferences file."""
     path = path or preferences_path()
     cleaned = Preferences(preferences.coordinator_name.strip(), preferences.paper_size,
-                          preferences.company_name.strip())
+                          preferences.company_name.strip(), preferences.company_address.strip(),
+                          preferences.company_logo.strip())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".preferences-", dir=path.parent)
