@@ -280,9 +280,13 @@ def _changes_something(session: Session, obj: object) -> bool:
 
 def _field_changes(obj: object) -> Iterator[tuple[str, str, str]]:
     state = inspect(obj)
+    # Only attributes set since the load can have history; most flushes touch a few of many.
+    touched = state.committed_state.keys()
+    if not touched or touched <= _NOT_RECORDED:
+        return
     for relation in state.mapper.relationships:
         # A many-to-one set through the relationship only reaches its column during the flush.
-        if relation.direction is not MANYTOONE:
+        if relation.direction is not MANYTOONE or relation.key not in touched:
             continue
         history = state.attrs[relation.key].history
         if history.has_changes():
@@ -294,7 +298,7 @@ def _field_changes(obj: object) -> Iterator[tuple[str, str, str]]:
               for column in relation.local_columns}
     for column in state.mapper.column_attrs:
         name = column.key
-        if name in _NOT_RECORDED or (name in linked and _relation_changed(state, name)):
+        if name not in touched or name in _NOT_RECORDED or (name in linked and _relation_changed(state, name)):
             continue
         history = state.attrs[name].history
         if not history.has_changes():
