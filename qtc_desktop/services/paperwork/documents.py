@@ -92,7 +92,11 @@ def write_pick_list(session: Session, orders: Sequence[str], out: Path, preferen
                     progress: Progress | None = None) -> Path:
     if not orders:
         raise PaperworkRefused("A pick list needs at least one order.")
-    found: list[FulfillmentOrder] = [find_order(session, reference) for reference in orders]
+    found: list[FulfillmentOrder] = []
+    for reference in orders:
+        order = find_order(session, reference)
+        if all(order.id != other.id for other in found):  # "12" and "FO-000012" twice would pick twice
+            found.append(order)
     company = company_of(preferences)
     width = page_size(preferences.paper_size)[0] - 2 * MARGIN
     return _save(pick_list_story(found, company, width), out, preferences, progress or Progress(), "Pick list")

@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer,
 
 from qtc_desktop.domain import FulfillmentKind, FulfillmentOrder, Shipment
 from qtc_desktop.domain.values import show
-from qtc_desktop.services.orders.shipping import shipped_quantities
+from qtc_desktop.services.orders.shipping import delivers, shipped_quantities
 from qtc_desktop.services.paperwork.printing import (
     FONT,
     RULE,
@@ -73,7 +73,8 @@ def slip_for(order: FulfillmentOrder, shipment: Shipment | None) -> PackingSlip:
         if line.kind is not FulfillmentKind.SHIP:
             continue
         part = in_shipment.get(line.id)
-        if shipment is not None and part is None:
+        # A decrease or removal on an amendment ships nothing: not on the slip, not backordered.
+        if (shipment is not None and part is None) or (shipment is None and not delivers(line)):
             continue
         shipped = part.quantity if part is not None else shipped_total.get(line.id, Decimal(0))
         serials = tuple(part.serial_numbers) if part is not None else tuple(line.serial_numbers or ())
@@ -113,8 +114,9 @@ def slip_story(slip: PackingSlip, company: Company, width: float) -> list[Flowab
     story: list[Flowable] = [DocumentStart(slip.key, title)]
     story.append(_heading(slip, company, width, code))
     story.append(Spacer(0, 5 * mm))
+    # The facts column is wide enough for a 22-digit tracking number on one line.
     addresses = Table([[labelled("Ship to", "\n".join(slip.ship_to)), labelled("Bill to", "\n".join(slip.bill_to)),
-                        _facts(slip)]], colWidths=[width * 0.3, width * 0.3, width * 0.4])
+                        _facts(slip)]], colWidths=[width * 0.27, width * 0.27, width * 0.46])
     addresses.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [addresses, Spacer(0, 5 * mm), _lines_table(slip, width)]
     if slip.packages:
@@ -161,8 +163,10 @@ def _lines_table(slip: PackingSlip, width: float) -> Table:
                      text(show(line.backordered), "number"), text(", ".join(line.serials), "cell")])
     if not slip.lines:
         rows.append([text(""), text("No goods in this shipment.", "cell"), "", "", "", ""])
-    table = Table(rows, colWidths=[8 * mm, width * 0.32, 17 * mm, 17 * mm, 23 * mm, None], repeatRows=1,
-                  hAlign="LEFT")
+    # Wide enough for "Ordered" and "Backordered" in one piece; a line with hundreds of serials
+    # is taller than a page, so its row splits across pages instead of failing the whole PDF.
+    table = Table(rows, colWidths=[8 * mm, width * 0.30, 19 * mm, 19 * mm, 26 * mm, None], repeatRows=1,
+                  hAlign="LEFT", splitInRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),

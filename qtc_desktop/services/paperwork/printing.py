@@ -101,7 +101,9 @@ class DocumentStart(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.qtc_document = (self.key, self.title)
+        # Counted, not keyed: the same shipment chosen twice is two documents of their own.
+        canvas.qtc_documents = getattr(canvas, "qtc_documents", 0) + 1
+        canvas.qtc_document = (f"{canvas.qtc_documents}:{self.key}", self.title)
 
 
 class NumberedCanvas(Canvas):
