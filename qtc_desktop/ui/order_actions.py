@@ -1,8 +1,11 @@
 """The main window's order commands: create from a quote, compare and review quote revisions, edit,
-move, ship, and open an account."""
+move, ship, print the packing paperwork, and open an account."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -19,12 +22,14 @@ from qtc_desktop.services.orders.lookup import find_order, quote_orders
 from qtc_desktop.services.orders.revising import pending_revision
 from qtc_desktop.services.orders.shipping import SHIPPABLE
 from qtc_desktop.services.orders.workflow import NEEDS_REASON, allowed_next, change_status, refusals
+from qtc_desktop.services.progress import Progress
 from qtc_desktop.ui.account_page import AccountPage
 from qtc_desktop.ui.list_model import RawValueRole
 from qtc_desktop.ui.list_page import ListPage
 
 if TYPE_CHECKING:
     from qtc_desktop.ui.main_window import MainWindow
+    from qtc_desktop.ui.paperwork_dialog import PaperworkBuild, PdfPreviewDialog
     from qtc_desktop.ui.revision_diff_dialog import RevisionDiffDialog
     from qtc_desktop.ui.shipment_dialog import ShipmentDialog
 
@@ -42,6 +47,8 @@ class OrderActions(QObject):
         self.account_pages: dict[int, AccountPage] = {}
         self.shipment_dialog: ShipmentDialog | None = None
         self.diff_dialog: RevisionDiffDialog | None = None
+        self.paperwork: PaperworkBuild | None = None  # the latest build of packing slips or a pick list
+        self.previews: list[PdfPreviewDialog] = []
         self._make_actions()
         self.menu = QMenu("&Order", window)
         self.menu.setObjectName("orderMenu")
@@ -52,6 +59,9 @@ class OrderActions(QObject):
         self.menu.addMenu(self.move_menu)
         self.menu.addAction(self.action_record_shipment)
         self.menu.addAction(self.action_review_revision)
+        self.menu.addSeparator()
+        self.menu.addAction(self.action_packing_slips)
+        self.menu.addAction(self.action_pick_list)
         self.menu.addSeparator()
         self.menu.addAction(self.action_open_account)
         self.menu.addSeparator()
@@ -114,6 +124,16 @@ class OrderActions(QObject):
         self.action_open_account.setStatusTip("The selected row's customer: quotes, orders, shipments, "
                                               "positions and recent changes")
         self.action_open_account.triggered.connect(self.open_selected_account)
+        self.action_packing_slips = QAction("Packing S&lips…", window)
+        self.action_packing_slips.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.action_packing_slips.setStatusTip("A packing slip for every shipment of the selected orders (an order "
+                                               "slip for an order not shipped yet), in one PDF to print or save")
+        self.action_packing_slips.triggered.connect(lambda _checked=False: self.print_packing_slips())
+        self.action_pick_list = QAction("Pic&k List…", window)
+        self.action_pick_list.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.action_pick_list.setStatusTip("What to fetch for the selected orders, by warehouse and bin in walking "
+                                           "order, as a PDF to print or save")
+        self.action_pick_list.triggered.connect(lambda _checked=False: self.print_pick_list())
 
     def add_to_toolbar(self, toolbar: QToolBar) -> None:
         toolbar.addSeparator()
@@ -147,6 +167,9 @@ class OrderActions(QObject):
         order_id = page.current_id() if name == ORDERS else None
         self.action_review_revision.setEnabled(order_id is not None and self._revision_pending(order_id))
         self.action_open_account.setEnabled(selected)
+        orders_selected = name == ORDERS and page.table.selectionModel().hasSelection()
+        self.action_packing_slips.setEnabled(orders_selected)
+        self.action_pick_list.setEnabled(orders_selected)
 
     @staticmethod
     def _listed_status(page: ListPage) -> OrderStatus | None:
@@ -184,6 +207,9 @@ class OrderActions(QObject):
             menu.addAction(self.action_record_shipment)
             menu.addAction(self.action_review_revision)
             menu.addAction(self.action_compare_revisions)
+            menu.addSeparator()
+            menu.addAction(self.action_packing_slips)
+            menu.addAction(self.action_pick_list)
         menu.addSeparator()
         menu.addAction(self.action_open_account)
         menu.addAction(self.window.action_copy)
@@ -359,6 +385,9 @@ class OrderActions(QObject):
         for page in list(self.account_pages.values()):
             if shiboken6.isValid(page):
                 page.close()
+        for preview in list(self.previews):
+            if shiboken6.isValid(preview):
+                preview.close()  # and its temporary PDF goes
         return True
 
     # -- move ---------------------------------------------------------------------------
@@ -450,6 +479,60 @@ class OrderActions(QObject):
         dialog = self.shipment_dialog
         if dialog is not None and dialog.shipment_number:
             self.window.statusBar().showMessage(f"Recorded shipment {dialog.shipment_number}", 8000)
+
+    # -- packing paperwork --------------------------------------------------------------
+
+    def _selected_orders(self) -> list[int]:
+        page = self.window.current_page()
+        return page.selected_ids() if page.spec.name == ORDERS else []
+
+    def print_packing_slips(self) -> PaperworkBuild | None:
+        """Order ▸ Packing Slips: every shipment's slip of the selected orders in one PDF, previewed."""
+        from qtc_desktop.ui.paperwork_dialog import build_packing_slips
+
+        order_ids = self._selected_orders()
+        store, preferences = self.window.store, replace(self.window.preferences)
+        return self._build_paperwork("Packing slips", order_ids, lambda folder, progress: build_packing_slips(
+            store, order_ids, preferences, folder, progress))
+
+    def print_pick_list(self) -> PaperworkBuild | None:
+        """Order ▸ Pick List: one pick list for the selected orders, previewed."""
+        from qtc_desktop.ui.paperwork_dialog import build_pick_list
+
+        order_ids = self._selected_orders()
+        store, preferences = self.window.store, replace(self.window.preferences)
+        return self._build_paperwork("Pick list", order_ids, lambda folder, progress: build_pick_list(
+            store, order_ids, preferences, folder, progress))
+
+    def _build_paperwork(self, title: str, order_ids: list[int],
+                         write: Callable[[Path, Progress], Path]) -> PaperworkBuild | None:
+        from qtc_desktop.ui.paperwork_dialog import PaperworkBuild
+
+        if not order_ids:
+            return None
+        previous = self.paperwork
+        if previous is not None and shiboken6.isValid(previous) and previous.progress is None:
+            previous.deleteLater()  # done: its preview (if any) lives on by itself
+        build = PaperworkBuild(self.window, self.window.jobs, self.window.settings, title, write)
+        build.opened.connect(self._preview_opened)
+        build.failed.connect(lambda message: self._warn(title, message))
+        build.cancelled.connect(lambda: self.window.statusBar().showMessage(
+            f"{title} cancelled; nothing was written", 5000))
+        self.paperwork = build
+        build.start()
+        return build
+
+    def _preview_opened(self, preview: PdfPreviewDialog) -> None:
+        self.previews.append(preview)
+        preview.finished.connect(lambda _result, made=preview: self._preview_closed(made))
+        count = preview.page_count()
+        self.window.statusBar().showMessage(
+            f"{preview.pdf.title}: {count:,} page{'' if count == 1 else 's'} ready to print or save", 8000)
+
+    def _preview_closed(self, preview: PdfPreviewDialog) -> None:
+        if preview in self.previews:
+            self.previews.remove(preview)
+        preview.deleteLater()
 
     # -- accounts -----------------------------------------------------------------------
 

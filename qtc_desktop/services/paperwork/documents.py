@@ -27,6 +27,8 @@ from qtc_desktop.services.paperwork.printing import (
 from qtc_desktop.services.preferences import Preferences
 from qtc_desktop.services.progress import Progress
 
+FRAME_PADDING = 6  # points: reportlab's page frame pads each side; tables fit inside it
+
 
 @dataclass(frozen=True)
 class SlipRequest:
@@ -65,7 +67,7 @@ def write_packing_slips(slips: Sequence[PackingSlip], out: Path, preferences: Pr
         raise PaperworkRefused("There is no packing slip to print.")
     progress = progress or Progress()
     company = company_of(preferences)
-    width = page_size(preferences.paper_size)[0] - 2 * MARGIN
+    width = page_size(preferences.paper_size)[0] - 2 * MARGIN - 2 * FRAME_PADDING
     story: list[Flowable] = []
     for index, slip in enumerate(slips):
         story += slip_story(slip, company, width)
@@ -98,7 +100,7 @@ def write_pick_list(session: Session, orders: Sequence[str], out: Path, preferen
         if all(order.id != other.id for other in found):  # "12" and "FO-000012" twice would pick twice
             found.append(order)
     company = company_of(preferences)
-    width = page_size(preferences.paper_size)[0] - 2 * MARGIN
+    width = page_size(preferences.paper_size)[0] - 2 * MARGIN - 2 * FRAME_PADDING
     return _save(pick_list_story(found, company, width), out, preferences, progress or Progress(), "Pick list")
 
 

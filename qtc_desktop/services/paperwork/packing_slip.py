@@ -97,7 +97,7 @@ def slip_for(order: FulfillmentOrder, shipment: Shipment | None) -> PackingSlip:
                          order.ship_to_region, order.ship_to_country),
         bill_to=_address(order.bill_to_name, order.bill_to_street, order.bill_to_postal_code, order.bill_to_city,
                          order.bill_to_region, order.bill_to_country),
-        contact=" · ".join(part for part in (order.contact_name, order.contact_phone, order.contact_email) if part),
+        contact="\n".join(part for part in (order.contact_name, order.contact_phone, order.contact_email) if part),
         instructions=order.instructions or "", lines=tuple(lines), packages=packages)
 
 
@@ -116,7 +116,7 @@ def slip_story(slip: PackingSlip, company: Company, width: float) -> list[Flowab
     story.append(Spacer(0, 5 * mm))
     # The facts column is wide enough for a 22-digit tracking number on one line.
     addresses = Table([[labelled("Ship to", "\n".join(slip.ship_to)), labelled("Bill to", "\n".join(slip.bill_to)),
-                        _facts(slip)]], colWidths=[width * 0.27, width * 0.27, width * 0.46])
+                        _facts(slip)]], colWidths=[width * 0.25, width * 0.25, width * 0.5])
     addresses.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [addresses, Spacer(0, 5 * mm), _lines_table(slip, width)]
     if slip.packages:
@@ -147,7 +147,7 @@ def _facts(slip: PackingSlip) -> Table:
             ("Carrier", " · ".join(part for part in (slip.carrier, slip.service_level) if part)),
             ("Tracking", slip.tracking_number), ("Contact", slip.contact)]
     table = Table([[text(label.upper(), "label"), text(value or "—")] for label, value in rows],
-                  colWidths=[31 * mm, None])
+                  colWidths=[30 * mm, None])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 0.5),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]))
     return table

@@ -1,0 +1,614 @@
+"""Packing paperwork on screen: the PDF built off the GUI thread, its pages previewed, printed and saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+import threading
+import uuid
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSizeF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPageSize, QPainter, QPaintEvent, QWheelEvent
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from qtc_desktop.domain import FulfillmentOrder
+from qtc_desktop.services.paperwork.documents import SlipRequest, packing_slips, write_packing_slips, write_pick_list
+from qtc_desktop.services.paperwork.printing import PaperworkRefused
+from qtc_desktop.services.preferences import Preferences
+from qtc_desktop.services.progress import Progress
+from qtc_desktop.store import Store
+from qtc_desktop.ui.jobs import Job, JobRunner
+
+# PDFium is not thread-safe, not even across documents: the preview renders on the GUI thread
+# while a job builds or prints on the worker, so every call into it holds this lock.
+PDFIUM = threading.Lock()
+PRINT_DPI = 300  # a 1200 dpi printer would need 140 MB a page; 300 dpi keeps text and barcodes sharp
+GAP = 14  # pixels around and between pages
+ZOOM_STEP = 1.25
+MIN_SCALE, MAX_SCALE = 0.3, 4.0  # pixels per point: about 23% to 300%
+CACHED_PAGES = 12
+
+
+@dataclass(frozen=True)
+class PdfFile:
+    path: Path
+    title: str  # "Packing slips", "Pick list"
+    page_sizes: tuple[tuple[float, float], ...]  # (width, height) in points
+
+
+# -- the documents, written on the worker ---------------------------------------------------
+
+
+def build_packing_slips(store: Store, order_ids: Sequence[int], preferences: Preferences, folder: Path,
+                        progress: Progress) -> Path:
+    """Every shipment's slip of the orders (an order slip for one not shipped yet) in one PDF."""
+    slips = []
+    with store.session() as session:  # reads only; the drawing needs no database
+        for done, order_id in enumerate(order_ids):
+            progress.step(done, len(order_ids), f"Reading order {done + 1:,} of {len(order_ids):,}")
+            slips += packing_slips(session, [SlipRequest(str(order_id))])
+    orders = list(dict.fromkeys(slip.order_number for slip in slips))
+    if len(slips) == 1:
+        name = f"packing-slip-{slips[0].key}"
+    elif len(orders) == 1:
+        name = f"packing-slips-{orders[0]}"
+    else:
+        name = f"packing-slips-{len(orders)}-orders-{dt.date.today().isoformat()}"
+    return write_packing_slips(slips, folder / _file_name(name), preferences, progress)
+
+
+def build_pick_list(store: Store, order_ids: Sequence[int], preferences: Preferences, folder: Path,
+                    progress: Progress) -> Path:
+    """One pick list for all the orders."""
+    with store.session() as session:
+        if len(order_ids) == 1:
+            number = session.scalar(select(FulfillmentOrder.number).where(FulfillmentOrder.id == order_ids[0]))
+            name = f"pick-list-{number or order_ids[0]}"
+        else:
+            name = f"pick-list-{len(order_ids)}-orders-{dt.date.today().isoformat()}"
+        return write_pick_list(session, [str(order_id) for order_id in order_ids], folder / _file_name(name),
+                               preferences, progress)
+
+
+def _file_name(stem: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") + ".pdf"
+
+
+# -- PDFium ---------------------------------------------------------------------------------
+
+
+def page_sizes(path: Path) -> tuple[tuple[float, float], ...]:
+    import pypdfium2  # here, not at the top: start-up does not pay for PDFium
+
+    with PDFIUM:
+        document = pypdfium2.PdfDocument(path)
+        try:
+            return tuple(tuple(document.get_page_size(index)) for index in range(len(document)))
+        finally:
+            document.close()
+
+
+def open_pdf(path: Path) -> Any:
+    import pypdfium2
+
+    with PDFIUM:
+        return pypdfium2.PdfDocument(path)
+
+
+def close_pdf(document: Any) -> None:
+    with PDFIUM:
+        document.close()
+
+
+def render_page(document: Any, index: int, scale: float) -> QImage:
+    """Page `index` at `scale` pixels per point; the image owns its pixels."""
+    with PDFIUM:
+        page = document[index]
+        try:
+            bitmap = page.render(scale=scale, rev_byteorder=True, prefer_bgrx=True)
+            try:
+                image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                               QImage.Format.Format_RGBX8888)
+                return image.copy()  # the buffer goes with the bitmap
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
+
+
+# -- building, with a progress dialog -------------------------------------------------------
+
+
+def progress_dialog(parent: QWidget, title: str, text: str, job: Job) -> QProgressDialog:
+    """A window-modal progress dialog following `job`; its Cancel cancels the job."""
+    dialog = QProgressDialog(text, "Cancel", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoReset(False)
+    dialog.setAutoClose(False)
+
+    def show_progress(done: int, total: int, message: str) -> None:
+        if dialog.wasCanceled():
+            return  # a value after Cancel would show the dialog again
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total))
+        if message:
+            dialog.setLabelText(message)
+
+    job.signals.progress.connect(show_progress)
+    dialog.canceled.connect(job.cancel)
+    return dialog
+
+
+class PaperworkBuild(QObject):
+    """One PDF written to a temporary folder off the GUI thread; the preview opens when it is done.
+
+    Cancel (or a failure) removes the folder: nothing is left behind.
+    """
+
+    opened = Signal(object)  # the PdfPreviewDialog
+    failed = Signal(str)
+    cancelled = Signal()
+    finished = Signal()
+
+    def __init__(self, parent: QWidget, jobs: JobRunner, settings: QSettings, title: str,
+                 write: Callable[[Path, Progress], Path]) -> None:
+        super().__init__(parent)
+        self.parent_widget, self.jobs, self.settings, self.title = parent, jobs, settings, title
+        self.folder = Path(tempfile.mkdtemp(prefix="qtc-paperwork-"))
+        self.preview: PdfPreviewDialog | None = None
+        folder = self.folder
+
+        def work(progress: Progress) -> PdfFile:
+            try:
+                path = write(folder, progress)
+                return PdfFile(path, title, page_sizes(path))
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+
+        self.job = Job(work)
+        self.progress: QProgressDialog | None = progress_dialog(parent, title, f"Preparing the {title.lower()}…",
+                                                                self.job)
+        self.job.signals.succeeded.connect(self._built)
+        self.job.signals.failed.connect(self.failed)
+        self.job.signals.cancelled.connect(self.cancelled)
+        self.job.signals.finished.connect(self._finished)
+
+    def start(self) -> None:
+        self.jobs.start(self.job)
+
+    def cancel(self) -> None:
+        """What the progress dialog's Cancel button does."""
+        if self.progress is not None:
+            self.progress.canceled.emit()
+
+    def _built(self, pdf: PdfFile) -> None:
+        if self.progress is not None and self.progress.wasCanceled():  # Cancel came as the job ended
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.cancelled.emit()
+            return
+        self.preview = PdfPreviewDialog(pdf, self.jobs, self.settings, self.parent_widget, scratch=self.folder)
+        self.preview.show()
+        self.opened.emit(self.preview)
+
+    def _finished(self) -> None:
+        if self.progress is not None:
+            self.progress.reset()
+            self.progress.deleteLater()
+            self.progress = None
+        self.finished.emit()
+
+
+# -- the pages ------------------------------------------------------------------------------
+
+
+class PageStack(QWidget):
+    """The pages one under another, each rendered when it first comes into view."""
+
+    def __init__(self, document: Any, sizes: Sequence[tuple[float, float]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pages")
+        self.document, self.sizes = document, list(sizes)
+        self.scale = 1.0  # pixels per point
+        self.tops: list[int] = []
+        self._images: OrderedDict[int, QImage] = OrderedDict()
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.set_scale(self.scale)
+
+    def set_scale(self, scale: float) -> None:
+        self.scale = scale
+        self._images.clear()
+        self.tops, y = [], GAP
+        for _width, height in self.sizes:
+            self.tops.append(y)
+            y += round(height * scale) + GAP
+        widest = max((width for width, _height in self.sizes), default=0)
+        self.setFixedSize(round(widest * scale) + 2 * GAP, y)
+        self.update()
+
+    def page_rect(self, index: int) -> QRect:
+        width, height = self.sizes[index]
+        shown = round(width * self.scale)
+        return QRect((self.width() - shown) // 2, self.tops[index], shown, round(height * self.scale))
+
+    def page_at(self, y: int) -> int:
+        return max(0, min(len(self.sizes) - 1, bisect_right(self.tops, y) - 1))
+
+    def image(self, index: int) -> QImage:
+        image = self._images.get(index)
+        if image is None:
+            rect, ratio = self.page_rect(index), self.devicePixelRatioF()
+            image = render_page(self.document, index, rect.width() * ratio / self.sizes[index][0])
+            image.setDevicePixelRatio(ratio)
+            self._images[index] = image
+            while len(self._images) > CACHED_PAGES:
+                self._images.popitem(last=False)
+        self._images.move_to_end(index)
+        return image
+
+    def release(self) -> None:
+        self._images.clear()
+        self.document = None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        area = event.rect()
+        painter.fillRect(area, self.palette().dark())
+        if self.document is None or not self.sizes:
+            return
+        for index in range(self.page_at(area.top()), len(self.sizes)):
+            rect = self.page_rect(index)
+            if rect.top() > area.bottom():
+                break
+            painter.fillRect(rect.translated(2, 3), QColor(0, 0, 0, 70))
+            painter.drawImage(rect, self.image(index))
+
+
+# -- the preview ----------------------------------------------------------------------------
+
+
+class PdfPreviewDialog(QDialog):
+    """A PDF's pages to look over, print or save; closing it removes its temporary folder."""
+
+    saved = Signal(Path)
+    printed = Signal(int)  # pages sent to the printer
+
+    def __init__(self, pdf: PdfFile, jobs: JobRunner, settings: QSettings, parent: QWidget | None = None, *,
+                 scratch: Path | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("paperworkPreview")
+        self.setWindowTitle(f"{pdf.title} — {pdf.path.name}")
+        self.pdf, self.jobs, self.settings, self.scratch = pdf, jobs, settings, scratch
+        self.fit_width = True
+        self.printer: QPrinter | None = None
+        self.print_job: Job | None = None
+        self._closed = False
+        self.document = open_pdf(pdf.path)
+
+        self.pages = PageStack(self.document, pdf.page_sizes)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("pageScroll")
+        self.scroll_area.setWidget(self.pages)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # fit width never flickers
+        self.scroll_area.setBackgroundRole(self.pages.backgroundRole())
+        self.scroll_area.viewport().installEventFilter(self)
+        self.scroll_area.verticalScrollBar().valueChanged.connect(lambda _value: self._show_page_number())
+
+        self.action_zoom_in = self._action("Zoom In", [QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")],
+                                           lambda: self.zoom_by(ZOOM_STEP))
+        self.action_zoom_out = self._action("Zoom Out", [QKeySequence.StandardKey.ZoomOut],
+                                            lambda: self.zoom_by(1 / ZOOM_STEP))
+        self.action_zoom_in.setIconText("+")
+        self.action_zoom_out.setIconText("−")
+        self.action_fit_width = self._action("Fit Width", [QKeySequence("Ctrl+0")], self.fit_to_width)
+        self.action_fit_width.setCheckable(True)
+        self.action_print = self._action("Print…", [QKeySequence.StandardKey.Print], self.print_document)
+        self.action_save = self._action("Save As…", [QKeySequence.StandardKey.SaveAs, QKeySequence.StandardKey.Save],
+                                        self.save_as)
+
+        bar = QHBoxLayout()
+        for action, name in ((self.action_zoom_out, "zoomOut"), (self.action_zoom_in, "zoomIn")):
+            button = QToolButton()
+            button.setObjectName(name)
+            button.setDefaultAction(action)
+            bar.addWidget(button)
+            if action is self.action_zoom_out:
+                self.zoom_label = QLabel()
+                self.zoom_label.setObjectName("zoom")
+                self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance("300%") + 8)
+                self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                bar.addWidget(self.zoom_label)
+        fit = QToolButton()
+        fit.setObjectName("fitWidth")
+        fit.setDefaultAction(self.action_fit_width)
+        bar.addWidget(fit)
+        bar.addStretch(1)
+        self.page_label = QLabel()
+        self.page_label.setObjectName("pageNumber")
+        bar.addWidget(self.page_label)
+
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.print_button = self._button(buttons, "printButton", self.action_print)
+        self.save_button = self._button(buttons, "saveButton", self.action_save)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setObjectName("closeButton")
+        buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(buttons)
+
+        column = QVBoxLayout(self)
+        column.addLayout(bar)
+        column.addWidget(self.scroll_area, 1)
+        column.addLayout(bottom)
+        available = (parent or self).screen().availableGeometry()
+        self.resize(min(900, available.width() - 40), min(1000, available.height() - 80))  # laptops too
+        self._apply_scale(self._fit_scale())
+        self.scroll_area.setFocus()
+
+    def _action(self, text: str, keys: Sequence[QKeySequence | QKeySequence.StandardKey],
+                slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(key) for key in keys])
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    @staticmethod
+    def _button(buttons: QDialogButtonBox, name: str, action: QAction) -> QPushButton:
+        button = buttons.addButton(action.text(), QDialogButtonBox.ButtonRole.ActionRole)
+        button.setObjectName(name)
+        button.setAutoDefault(False)
+        button.clicked.connect(action.trigger)
+        return button
+
+    # -- zoom and pages ---------------------------------------------------------------------
+
+    def page_count(self) -> int:
+        return len(self.pdf.page_sizes)
+
+    def current_page(self) -> int:
+        """The page at the top third of the view, from 0."""
+        viewport = self.scroll_area.viewport()
+        return self.pages.page_at(self.scroll_area.verticalScrollBar().value() + viewport.height() // 3)
+
+    def _fit_scale(self) -> float:
+        widest = max((width for width, _height in self.pdf.page_sizes), default=1.0)
+        return max(MIN_SCALE, (self.scroll_area.viewport().width() - 2 * GAP) / widest)
+
+    def zoom_by(self, factor: float) -> None:
+        self.fit_width = False
+        self._apply_scale(min(MAX_SCALE, max(MIN_SCALE, self.pages.scale * factor)))
+
+    def fit_to_width(self) -> None:
+        self.fit_width = True
+        self._apply_scale(self._fit_scale())
+
+    def zoom_percent(self) -> int:
+        return round(self.pages.scale * 72 / self.logicalDpiX() * 100)
+
+    def _apply_scale(self, scale: float) -> None:
+        """Zoom, keeping the same spot of the same page in view."""
+        bar = self.scroll_area.verticalScrollBar()
+        anchor = bar.value() + self.scroll_area.viewport().height() // 2
+        index = self.pages.page_at(anchor) if self.page_count() else 0
+        fraction = 0.0
+        if self.page_count():
+            rect = self.pages.page_rect(index)
+            fraction = (anchor - rect.top()) / max(1, rect.height())
+        self.pages.set_scale(scale)
+        if self.page_count():
+            rect = self.pages.page_rect(index)
+            bar.setValue(round(rect.top() + fraction * rect.height()) - self.scroll_area.viewport().height() // 2)
+        self.action_fit_width.setChecked(self.fit_width)
+        self.action_zoom_in.setEnabled(scale < MAX_SCALE)
+        self.action_zoom_out.setEnabled(scale > MIN_SCALE)
+        self.zoom_label.setText(f"{self.zoom_percent()}%")
+        self._show_page_number()
+
+    def _show_page_number(self) -> None:
+        count = self.page_count()
+        self.page_label.setText(f"Page {self.current_page() + 1:,} of {count:,}" if count else "No pages")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scroll_area.viewport():
+            if event.type() == QEvent.Type.Resize and self.fit_width and self.page_count():
+                self._apply_scale(self._fit_scale())
+            elif isinstance(event, QWheelEvent) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.zoom_by(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- print ------------------------------------------------------------------------------
+
+    def print_document(self) -> Job | None:
+        """The system print dialog, then the pages rendered at the printer's resolution on the worker."""
+        if self.print_job is not None or not self.page_count():
+            return None
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.pdf.path.stem)
+        width, height = self.pdf.page_sizes[0]
+        printer.setPageSize(QPageSize(QSizeF(width, height), QPageSize.Unit.Point))
+        printer.setFullPage(True)  # the PDF has its own margins
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(f"Print {self.pdf.title}")
+        dialog.setMinMax(1, self.page_count())
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, True)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not accepted:
+            return None
+        pages = pages_to_print(printer, self.page_count(), self.current_page())
+        path = self.pdf.path
+        self.printer = printer
+        job = Job(lambda progress: print_pages(path, printer, pages, progress))
+        self.print_job = job
+        progress = progress_dialog(self, "Print", f"Printing {_pages(len(pages))}…", job)
+        job.signals.succeeded.connect(self._printed)
+        job.signals.failed.connect(self._print_failed)
+        job.signals.cancelled.connect(lambda: self._tell("Printing cancelled."))
+        job.signals.finished.connect(lambda: self._print_finished(progress))
+        self.jobs.start(job)
+        return job
+
+    # The job outlives a preview closed meanwhile: its reports check that the window is still there.
+
+    def _printed(self, count: int) -> None:
+        name = self.printer.printerName() if self.printer is not None else ""
+        file = self.printer.outputFileName() if self.printer is not None else ""
+        self._tell(f"Sent {_pages(count)} to " + (file or name or "the printer") + ".")
+        if shiboken6.isValid(self):
+            self.printed.emit(count)
+
+    def _print_failed(self, message: str) -> None:
+        if shiboken6.isValid(self):
+            QMessageBox.warning(self, "Print", message)
+
+    def _tell(self, text: str) -> None:
+        if shiboken6.isValid(self.message):
+            self.message.setText(text)
+
+    def _print_finished(self, progress: QProgressDialog) -> None:
+        if shiboken6.isValid(progress):
+            progress.reset()
+            progress.deleteLater()
+        self.print_job, self.printer = None, None
+        if self._closed:  # closed while printing: the file could not go until now
+            self._release()
+
+    # -- save -------------------------------------------------------------------------------
+
+    def save_as(self) -> Path | None:
+        folder = Path(str(self.settings.value("paperwork/folder", "") or Path.home()))
+        chosen, _filter = QFileDialog.getSaveFileName(self, f"Save {self.pdf.title}", str(folder / self.pdf.path.name),
+                                                      "PDF document (*.pdf)")
+        if not chosen:
+            return None
+        target = Path(chosen)
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        try:
+            copy_whole(self.pdf.path, target)
+        except OSError as exc:
+            QMessageBox.warning(self, "Save As", f"Could not save {target}: {exc.strerror or exc}. If it is open in "
+                                "a PDF viewer, close it and try again.")
+            return None
+        self.settings.setValue("paperwork/folder", str(target.parent))
+        self.message.setText(f"Saved {target}")
+        self.saved.emit(target)
+        return target
+
+    # -- closing ----------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:
+        if self.print_job is not None:
+            self.print_job.cancel()  # the worker still reads the file; it goes when the job ends
+        self._closed = True
+        self.pages.release()
+        if self.document is not None:
+            close_pdf(self.document)
+            self.document = None
+        if self.print_job is None:
+            self._release()
+        super().done(result)
+
+    def _release(self) -> None:
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def pages_to_print(printer: QPrinter, count: int, current: int) -> list[int]:
+    """The pages (from 0) the print dialog asked for: all, a range, or the current page."""
+    match printer.printRange():
+        case QPrinter.PrintRange.PageRange if printer.fromPage() > 0:
+            pages = list(range(printer.fromPage() - 1, min(count, printer.toPage() or count)))
+        case QPrinter.PrintRange.CurrentPage:
+            pages = [current]
+        case _:
+            pages = list(range(count))
+    if printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
+        pages.reverse()
+    return pages
+
+
+def print_pages(path: Path, printer: QPrinter, pages: Sequence[int], progress: Progress) -> int:
+    """Render each page at the printer's resolution (at most PRINT_DPI) and paint it on the paper.
+
+    Runs on the worker: Qt paints on a QPrinter from any thread.
+    """
+    if not pages:
+        raise PaperworkRefused("The page range chosen holds no page of this document.")
+    document = open_pdf(path)
+    painter = QPainter()
+    try:
+        if not painter.begin(printer):
+            raise PaperworkRefused(f"The printer {printer.printerName() or printer.outputFileName()} could "
+                                   "not be started; check that it is on and connected.")
+        scale = min(printer.resolution(), PRINT_DPI) / 72
+        paper = printer.paperRect(QPrinter.Unit.DevicePixel)
+        for done, index in enumerate(pages):
+            progress.step(done, len(pages), f"Printing page {done + 1:,} of {len(pages):,}")
+            if done:
+                printer.newPage()
+            image = render_page(document, index, scale)
+            size = QSizeF(image.size()).scaled(paper.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            left = paper.left() + (paper.width() - size.width()) / 2
+            top = paper.top() + (paper.height() - size.height()) / 2
+            painter.drawImage(QRect(round(left), round(top), round(size.width()), round(size.height())), image)
+        progress.step(len(pages), len(pages), "Finishing")
+    except BaseException:
+        if painter.isActive():
+            printer.abort()
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+            Path(printer.outputFileName()).unlink(missing_ok=True)  # printed to a file: no half a PDF
+        raise
+    finally:
+        if painter.isActive():
+            painter.end()
+        close_pdf(document)
+    return len(pages)
+
+
+def copy_whole(source: Path, target: Path) -> None:
+    """Copy beside the target, then rename: never half a PDF where the coordinator saved one."""
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _pages(count: int) -> str:
+    return f"{count:,} page" + ("" if count == 1 else "s")
