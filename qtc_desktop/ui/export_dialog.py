@@ -33,7 +33,13 @@ from sqlalchemy.orm import Session
 from qtc_desktop.domain import FulfillmentOrder
 from qtc_desktop.services.errors import USER_ERRORS
 from qtc_desktop.services.exporting.layouts import BUILT_IN, Layout, layout_named, layout_names
-from qtc_desktop.services.exporting.service import EXPORTABLE, ExportResult, export_orders, orders_to_export
+from qtc_desktop.services.exporting.service import (
+    EXPORTABLE,
+    ExportResult,
+    count_changed_since_export,
+    export_orders,
+    orders_to_export,
+)
 from qtc_desktop.services.lists import ORDERS, ListQuery, row_ids
 from qtc_desktop.services.progress import Progress
 from qtc_desktop.store import Store
@@ -456,7 +462,7 @@ def count_orders(session: Session, selected: Sequence[int], query: ListQuery) ->
     exportable = set(session.execute(
         select(FulfillmentOrder.id).where(FulfillmentOrder.status.in_(EXPORTABLE))).scalars())
     listed = tuple(row_ids(session.connection(), ORDERS, query))
-    changed = len(orders_to_export(session, changed=True))
+    changed = count_changed_since_export(session)
     return OrderCounts(tuple(selected), tuple(i for i in selected if i in exportable),
                        listed, tuple(i for i in listed if i in exportable), changed)
 

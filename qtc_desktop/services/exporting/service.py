@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from qtc_desktop.domain import (
@@ -80,6 +80,17 @@ class ExportResult:
 
 
 @collector_paused
+def _changed_since_export() -> Any:
+    return FulfillmentOrder.status.in_(EXPORTABLE) & or_(
+        FulfillmentOrder.changed_since_export.is_(True),
+        (FulfillmentOrder.status == OrderStatus.READY) & FulfillmentOrder.last_export_batch_id.is_(None))
+
+
+def count_changed_since_export(session: Session) -> int:
+    """How many orders `orders_to_export(changed=True)` would give, without loading them."""
+    return session.execute(select(func.count(FulfillmentOrder.id)).where(_changed_since_export())).scalar_one()
+
+
 def orders_to_export(session: Session, order_ids: Sequence[int] | None = None, *,
                      changed: bool = False) -> list[FulfillmentOrder]:
     """The given orders, or every order changed since the ERP saw it (or released and never sent)."""
@@ -89,10 +100,7 @@ def orders_to_export(session: Session, order_ids: Sequence[int] | None = None, *
         selectinload(FulfillmentOrder.quote),
         selectinload(FulfillmentOrder.shipments).selectinload(Shipment.lines)).order_by(FulfillmentOrder.number)
     if changed:
-        statement = statement.where(FulfillmentOrder.status.in_(EXPORTABLE), or_(
-            FulfillmentOrder.changed_since_export.is_(True),
-            (FulfillmentOrder.status == OrderStatus.READY) & FulfillmentOrder.last_export_batch_id.is_(None)))
-        return list(session.execute(statement).scalars())
+        return list(session.execute(statement.where(_changed_since_export())).scalars())
     orders = list(session.execute(statement.where(FulfillmentOrder.id.in_(list(order_ids or ())))).scalars())
     missing = set(order_ids or ()) - {order.id for order in orders}
     if missing:

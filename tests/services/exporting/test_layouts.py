@@ -34,7 +34,12 @@ from qtc_desktop.domain.values import show
 from qtc_desktop.services.errors import NotFound, QtcError
 from qtc_desktop.services.exporting.columns import ORDER_COLUMNS
 from qtc_desktop.services.exporting.layouts import layout_names, remove_layout, save_layout
-from qtc_desktop.services.exporting.service import ExportResult, export_orders, orders_to_export
+from qtc_desktop.services.exporting.service import (
+    ExportResult,
+    count_changed_since_export,
+    export_orders,
+    orders_to_export,
+)
 from qtc_desktop.services.exporting.writer import ExportRefused
 from qtc_desktop.services.identity import database_id
 from qtc_desktop.services.orders.editing import OrderEdit, apply_edit
@@ -412,11 +417,14 @@ def test_changed_picks_orders_changed_since_the_erp_saw_them(sample_store: Opene
                           order.changed_since_export and order.status in (OrderStatus.CONFIRMED,
                                                                           OrderStatus.SENT_TO_ERP)))
     assert first == expected and first
+    with sample_store.session() as session:
+        assert count_changed_since_export(session) == len(first)
     with sample_store.transaction() as session:
         export_orders(session, orders_to_export(session, changed=True), tmp_path / "changed.xlsx", "generic",
                       who="maria")
     with sample_store.session() as session:
         assert orders_to_export(session, changed=True) == []
+        assert count_changed_since_export(session) == 0
     with sample_store.transaction() as session:  # the coordinator changes one after the export
         apply_edit(session, find_order(session, first[0]), OrderEdit({"carrier": "FedEx Priority"}), who="maria")
     draft = sample_numbers(sample_store, OrderStatus.DRAFT, 1)[0]
@@ -424,6 +432,7 @@ def test_changed_picks_orders_changed_since_the_erp_saw_them(sample_store: Opene
         apply_edit(session, find_order(session, draft), OrderEdit({"carrier": "FedEx Priority"}), who="maria")
     with sample_store.session() as session:
         assert [order.number for order in orders_to_export(session, changed=True)] == [first[0]]
+        assert count_changed_since_export(session) == 1
 
 
 def test_orders_the_erp_may_not_have_are_refused(sample_store: OpenedStore, tmp_path: Path) -> None:
