@@ -101,6 +101,16 @@ assert (quote["number"], quote["net_total"], quote["status"]) == ("Q-SMOKE-1", "
 print("  import: Q-SMOKE-1 created (the bundled reader child process works)", file=sys.stderr)
 EOF
 
+# Paperwork needs the bundled fonts and logo (resources/) and reportlab's barcode modules.
+"$APP" --db "$db" pdf pick-list 1 2 3 --out "$tmp/pick.pdf" || fail "pdf pick-list exited $?"
+"$APP" --db "$db" pdf packing-slip 1 --out "$tmp/slip.pdf" || fail "pdf packing-slip exited $?"
+head -c 5 "$tmp/slip.pdf" | grep -q '%PDF-' || fail "pdf packing-slip did not write a PDF"
+echo "  pdf: a pick list and a packing slip written" >&2
+# ERP export writes with xlsxwriter, imported only when an export runs.
+"$APP" --db "$db" export "$tmp/erp.xlsx" --layout generic --changed --json >"$tmp/export.json" \
+    || fail "export --changed exited $?: $(cat "$tmp/export.json")"
+echo "  export: $(grep -c '"FO-' "$tmp/export.json") order(s) written" >&2
+
 rc=0
 timeout 60 "$APP" --db "$db" --quit-after 0 || rc=$?
 [[ $rc -eq 0 ]] || fail "the window (--quit-after 0) exited $rc (124: timed out after 60 s)"
