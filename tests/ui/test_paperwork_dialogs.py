@@ -21,7 +21,7 @@ from qtc_desktop.domain import FulfillmentOrder, Shipment
 from qtc_desktop.resources import resource_path
 from qtc_desktop.services.paperwork.printing import PaperworkRefused
 from qtc_desktop.services.preferences import Preferences, load_preferences
-from qtc_desktop.ui import paperwork_dialog
+from qtc_desktop.ui import paperwork_dialog, pdf_pages
 from qtc_desktop.ui.main_window import TAB_ORDERS, TAB_QUOTES, MainWindow
 from qtc_desktop.ui.paperwork_dialog import PaperworkBuild, PdfPreviewDialog
 from qtc_desktop.ui.preferences import PreferencesDialog
@@ -296,14 +296,14 @@ def test_cancel_while_printing_to_a_file_leaves_no_partial_file(qtbot, filled_st
     printed = tmp_path / "printed.pdf"
     _print_to(monkeypatch, printed)
     go = threading.Event()
-    real_render = paperwork_dialog.render_page
+    real_render = pdf_pages.render_page
 
     def render_when_told(document, index, scale):
         if threading.current_thread() is not threading.main_thread():  # the print job, not the preview
             assert go.wait(30)
         return real_render(document, index, scale)
 
-    monkeypatch.setattr(paperwork_dialog, "render_page", render_when_told)
+    monkeypatch.setattr(pdf_pages, "render_page", render_when_told)
     window = make_window(qtbot, filled_store, settings)
     _orders_page_with(window, _shipped_orders(filled_store, 2))
     window.order_actions.action_packing_slips.trigger()
