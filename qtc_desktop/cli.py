@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     from qtc_desktop.cli_paperwork import add_commands as add_paperwork_commands
 
     add_paperwork_commands(commands, _Parser)
+    from qtc_desktop.cli_database import add_commands as add_database_commands
+
+    add_database_commands(commands, _Parser)
 
     rule = commands.add_parser("product-rule", help="how lines with matching product codes are fulfilled")
     rule_commands = rule.add_subparsers(dest="rule_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -220,7 +223,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _open(args: argparse.Namespace, *, exclusive: bool):  # type: ignore[no-untyped-def]
     from qtc_desktop.store import open_store, resolve_url
 
-    return open_store(resolve_url(args.db), exclusive=exclusive)
+    return open_store(resolve_url(args.db, _preferred_database()), exclusive=exclusive)
+
+
+def _preferred_database() -> str:
+    from qtc_desktop.services.preferences import load_preferences
+
+    return load_preferences().database_url
 
 
 def _sample_data(args: argparse.Namespace) -> int:
@@ -272,6 +281,14 @@ def _db_info(args: argparse.Namespace) -> int:
     print(f"database: {store.location}\nengine: {store.engine.dialect.name}\nschema: {revision}\n"
           f"id: {identity}")
     return EXIT_OK
+
+
+def _db(args: argparse.Namespace) -> int:
+    if args.db_command == "info":
+        return _db_info(args)
+    from qtc_desktop.cli_database import run_copy
+
+    return run_copy(args)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -520,6 +537,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "orders": _listing(_order_rows, ("id", "number", "status", "account", "quote", "lines", "requested_date")),
     "accounts": _listing(_account_rows, ("id", "name", "external_id", "quotes", "open_orders")),
     "db-info": _db_info,
+    "db": _db,
     "import": _import,
     "order": _order,
     "product-rule": _product_rule,

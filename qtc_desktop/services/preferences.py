@@ -29,6 +29,9 @@ class Preferences:
     company_name: str = ""
     company_address: str = ""  # lines separated by newlines, printed under the name on paperwork
     company_logo: str = ""  # a PNG or JPEG file; blank for the bundled default
+    # A team's shared database (postgresql+psycopg://user@server/qtc); blank for this computer's
+    # SQLite file. --db and QTC_DATABASE_URL win over it. No password here: see the README.
+    database_url: str = ""
 
     @property
     def who(self) -> str:
@@ -67,7 +70,7 @@ def save_preferences(preferences: Preferences, path: Path | None = None) -> None
     path = path or preferences_path()
     cleaned = Preferences(preferences.coordinator_name.strip(), preferences.paper_size,
                           preferences.company_name.strip(), preferences.company_address.strip(),
-                          preferences.company_logo.strip())
+                          preferences.company_logo.strip(), preferences.database_url.strip())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".preferences-", dir=path.parent)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qtc_desktop.store.errors import StoreError
@@ -21,6 +21,7 @@ from qtc_desktop.store.journal import JournalledSession, guard_statements, recor
 
 ENV_DATABASE_URL = "QTC_DATABASE_URL"
 APP_NAME = "qtc-desktop"
+CONNECT_TIMEOUT_SECONDS = 8
 
 
 def default_database_path() -> Path:
@@ -30,9 +31,9 @@ def default_database_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "qtc-desktop.sqlite3"
 
 
-def resolve_url(explicit: str | None = None) -> URL:
-    """`--db URL` wins, then QTC_DATABASE_URL, then the default file."""
-    raw = explicit or os.environ.get(ENV_DATABASE_URL) or None
+def resolve_url(explicit: str | None = None, preferred: str | None = None) -> URL:
+    """`--db URL` wins, then QTC_DATABASE_URL, then the one in the preferences, then the default file."""
+    raw = explicit or os.environ.get(ENV_DATABASE_URL) or (preferred or "").strip() or None
     if raw is None:
         return URL.create("sqlite+pysqlite", database=str(default_database_path()))
     try:
@@ -82,6 +83,11 @@ def create_store_engine(url: URL, **kwargs: Any) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"Cannot create the folder for the database {path}: {exc}") from exc
+    if url.get_backend_name() == "postgresql":
+        # An unreachable server is said within seconds, not after the system's TCP timeout;
+        # the server's own view (pg_stat_activity) names the program.
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": APP_NAME}
+        kwargs["connect_args"] = {**connect_args, **kwargs.get("connect_args", {})}
     try:
         engine = create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite", **kwargs)
     except NoSuchModuleError:
@@ -140,14 +146,31 @@ class Store:
                 else:
                     with recording(session, who=who, source=source, reason=reason):
                         yield session
-        except OperationalError as exc:
-            raise StoreError(f"The database {self.location} could not be written: "
-                             f"{_first_line(exc)}") from exc
+        except DBAPIError as exc:
+            problem = connection_problem(exc, self.location)
+            if problem is None:
+                raise
+            raise StoreError(problem) from exc
         finally:
             session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def connection_problem(exc: BaseException, location: str) -> str | None:
+    """What a person needs to know when the database could not be reached or written, else None.
+
+    A transaction that failed this way was rolled back whole: nothing of it was stored.
+    """
+    if not isinstance(exc, DBAPIError):
+        return None
+    if exc.connection_invalidated or isinstance(exc, InterfaceError):
+        return (f"The connection to the database {location} was lost ({_first_line(exc)}). "
+                "Nothing of this change was stored; try again when the server is back.")
+    if isinstance(exc, OperationalError):
+        return f"The database {location} could not be written: {_first_line(exc)}. Nothing of this change was stored."
+    return None
 
 
 def _first_line(exc: DBAPIError) -> str:

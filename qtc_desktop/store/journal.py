@@ -16,6 +16,7 @@ it), and a change to an order the ERP has seen marks it changed since export.
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -128,7 +129,8 @@ def recording(session: Session, *, who: str, source: ChangeSource, reason: str |
     The block flushes on the way out, so the records carry this context and not the next one.
     """
     previous = session.info.get(_CONTEXT_KEY)
-    session.info[_CONTEXT_KEY] = ChangeContext(who, source, reason.strip() if reason else None, export_batch_id)
+    session.info[_CONTEXT_KEY] = ChangeContext(_fitted(who, _WHO_LENGTH), source, reason.strip() if reason else None,
+                                               export_batch_id)
     try:
         yield session
         session.flush()
@@ -146,8 +148,33 @@ def bulk_writes(purpose: str) -> Iterator[None]:
         _bulk.reset(token)
 
 
+# What the columns hold: PostgreSQL refuses a longer value where SQLite would keep it, so a
+# 300-character account name is shortened in its records' subject on both alike.
+_SUBJECT_LENGTH, _WHO_LENGTH = 160, 128
+
+
+def _fitted(text: str, length: int) -> str:
+    return text if len(text) <= length else text[:length - 1] + "…"
+
+
 def current_context(session: Session) -> ChangeContext | None:
     return cast("ChangeContext | None", session.info.get(_CONTEXT_KEY))
+
+
+def order_field_record(context: ChangeContext, at: dt.datetime, *, order_id: int, account_id: int | None,
+                       number: str, name: str, old: object, new: object) -> dict[str, Any]:
+    """The change record a flush writes for one field of an order, for code that updates orders
+    in bulk inside bulk_writes(...) and so writes their records itself (see write_records)."""
+    return {"at": at, "who": context.who, "source": context.source, "reason": context.reason,
+            "entity_type": "order", "entity_id": order_id, "order_id": order_id, "account_id": account_id,
+            "subject": number, "export_batch_id": context.export_batch_id, "field": name,
+            "old_value": show(old) or None, "new_value": show(new) or None}
+
+
+def write_records(session: Session, records: list[dict[str, Any]]) -> None:
+    """Store change records made with order_field_record (one executemany)."""
+    if records:
+        session.connection().execute(insert(cast(Table, ChangeRecord.__table__)), records)
 
 
 class JournalledSession(Session):
@@ -256,7 +283,7 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         base = {"at": now, "who": context.who, "source": context.source, "reason": context.reason,
                 "entity_type": owner.entity, "entity_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
                 "order_id": owner.order.id if owner.order is not None else None,
-                "account_id": owner.account_id, "subject": owner.subject,
+                "account_id": owner.account_id, "subject": _fitted(owner.subject, _SUBJECT_LENGTH),
                 "export_batch_id": context.export_batch_id}
         if is_new:
             parent = _PARENTS.get(type(obj))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 from types import TracebackType
@@ -11,7 +12,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from qtc_desktop import __version__
 from qtc_desktop.crash_log import write_crash_log
+from qtc_desktop.services.preferences import load_preferences
 from qtc_desktop.store import OpenedStore, StoreError, open_store, resolve_url
+from qtc_desktop.store.database import connection_problem
 
 ORGANIZATION = "qtc-desktop"
 APPLICATION = "qtc-desktop"
@@ -53,14 +56,14 @@ def run_app(db: str | None = None, quit_after: float | None = None) -> int:
     """Open the main window on the chosen database and run until it closes."""
     app = make_application()
     try:
-        store: OpenedStore = open_store(resolve_url(db))
+        store: OpenedStore = open_store(resolve_url(db, load_preferences().database_url))
     except StoreError as exc:
         gc.enable()
         QMessageBox.critical(None, "qtc-desktop", str(exc))
         return 1
     from qtc_desktop.ui.main_window import MainWindow
 
-    sys.excepthook = _show_unexpected_error
+    sys.excepthook = functools.partial(_show_unexpected_error, store.location)
     try:
         window = MainWindow(store)
         if quit_after is not None:
@@ -77,8 +80,17 @@ def run_app(db: str | None = None, quit_after: float | None = None) -> int:
         store.close()
 
 
-def _show_unexpected_error(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-    """A bug in a slot: tell the user in a sentence, keep the window, keep the details."""
+def _show_unexpected_error(location: str, kind: type[BaseException], exc: BaseException,
+                           tb: TracebackType | None) -> None:
+    """A bug in a slot: tell the user in a sentence, keep the window, keep the details.
+
+    A database server gone away is no bug: say so, and that open windows keep their edits.
+    """
+    problem = connection_problem(exc, location)
+    if problem is not None:
+        QMessageBox.warning(QApplication.activeWindow(), "qtc-desktop",
+                            f"{problem}\n\nOpen windows keep what you typed; save again once the server answers.")
+        return
     log = write_crash_log(exc.with_traceback(tb))
     QMessageBox.critical(
         QApplication.activeWindow(), "qtc-desktop",

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from qtc_desktop.resources import resource_path
 from qtc_desktop.services.preferences import PAPER_SIZES, Preferences, os_user
+from qtc_desktop.store import StoreError, resolve_url
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 LOGO_FILTER = "PNG or JPEG image (*.png *.jpg *.jpeg)"
@@ -76,6 +77,12 @@ class PreferencesDialog(QDialog):
         self.paper.setObjectName("paperSize")
         self.paper.addItems(PAPER_SIZES)
         self.paper.setCurrentText(preferences.paper_size)
+        self.database = QLineEdit(preferences.database_url)
+        self.database.setObjectName("databaseUrl")
+        self.database.setPlaceholderText("Blank: this computer's own file")
+        self.database.setToolTip("A team's shared database, e.g. postgresql+psycopg://you@server/qtc.\n"
+                                 "Used from the next start; --db and QTC_DATABASE_URL win over it.\n"
+                                 "Keep the password out of it: PostgreSQL reads it from your .pgpass file.")
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
@@ -90,6 +97,10 @@ class PreferencesDialog(QDialog):
         form.addRow("Company &address:", self.address)
         form.addRow("Company l&ogo:", logo_row)
         form.addRow("&Paper size:", self.paper)
+        form.addRow("Team &database:", self.database)
+        note = QLabel("Takes effect when qtc-desktop starts again.")
+        note.setStyleSheet("color: palette(placeholder-text);")
+        form.addRow("", note)
         form.addRow(self.problem)
         form.addRow(buttons)
         self.setMinimumWidth(560)
@@ -127,16 +138,31 @@ class PreferencesDialog(QDialog):
         scaled.setDevicePixelRatio(ratio)
         self.logo_preview.setPixmap(scaled)
 
+    def database_problem(self) -> str:
+        """Why the team database is not usable as written, or "" (blank is this computer's file)."""
+        text = self.database.text().strip()
+        if not text:
+            return ""
+        if "://" not in text:
+            return f"The team database is a URL such as postgresql+psycopg://you@server/qtc, not {text!r}."
+        try:
+            url = resolve_url(text)
+        except StoreError as exc:
+            return str(exc)
+        if url.password:
+            return "Leave the password out of the team database URL: put it in your .pgpass file (see the README)."
+        return ""
+
     def accept(self) -> None:
-        problem = self.logo_problem()
-        self.problem.setText(problem)
-        self.problem.setVisible(bool(problem))
-        if problem:
-            self.logo.setFocus()
-            return
+        for problem, field in ((self.logo_problem(), self.logo), (self.database_problem(), self.database)):
+            self.problem.setText(problem)
+            self.problem.setVisible(bool(problem))
+            if problem:
+                field.setFocus()
+                return
         super().accept()
 
     def preferences(self) -> Preferences:
         return Preferences(coordinator_name=self.name.text(), paper_size=self.paper.currentText(),
                            company_name=self.company.text(), company_address=self.address.toPlainText(),
-                           company_logo=self.logo.text())
+                           company_logo=self.logo.text(), database_url=self.database.text())

@@ -86,6 +86,7 @@ def test_garbage_url_is_a_store_error_with_a_readable_message(raw: str) -> None:
     assert "Traceback" not in message
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas_are_on(store: OpenedStore) -> None:
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
@@ -100,7 +101,7 @@ def test_foreign_keys_are_enforced(store: OpenedStore) -> None:
         connection.execute(text(
             "INSERT INTO quotes (number, revision, type, account_id, currency, net_total, "
             "line_count, imported_at, superseded) "
-            "VALUES ('Q-2026-000001', 1, 'new', 4242, 'USD', 0, 0, '2026-06-15 00:00:00', 0)"
+            "VALUES ('Q-2026-000001', 1, 'new', 4242, 'USD', 0, 0, '2026-06-15 00:00:00', FALSE)"
         ))
 
 

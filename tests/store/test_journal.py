@@ -32,6 +32,7 @@ from qtc_desktop.domain import (
 from qtc_desktop.services.importing.service import import_file
 from qtc_desktop.services.orders.creation import create_order
 from qtc_desktop.services.orders.editing import OrderEdit, apply_edit
+from qtc_desktop.services.orders.errors import EditRefused
 from qtc_desktop.services.orders.lookup import find_order
 from qtc_desktop.services.orders.revising import apply_revision
 from qtc_desktop.services.orders.shipping import PackageSpec, ShipmentRequest, record_shipment
@@ -225,7 +226,7 @@ def test_shipments_packages_and_contracted_positions_are_recorded(journal: Journ
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(typed=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=300))
+@given(typed=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), min_size=1, max_size=300))
 def test_whatever_is_typed_into_a_field_is_recorded_as_typed(journal: Journal, typed: str) -> None:
     if journal.count(Quote) == 0:
         journal.import_rows(REV_1)
@@ -240,6 +241,15 @@ def test_whatever_is_typed_into_a_field_is_recorded_as_typed(journal: Journal, t
         assert records == []
     else:
         assert records == [("order", "FO-000001", "instructions", before, stored, "maria", "user_edit", None)]
+
+
+def test_a_nul_character_is_refused_naming_the_field_and_nothing_is_recorded(journal: Journal) -> None:
+    journal.import_rows(REV_1)
+    journal.create("Q-J-1")
+    journal.new_records()
+    with pytest.raises(EditRefused, match="instructions: contains a NUL character"):
+        journal.edit(1, {"instructions": "fragile\x00 handle with care"})
+    assert journal.new_records() == [] and journal.order(1).instructions is None
 
 
 def test_new_things_are_recorded_in_the_order_they_were_made(journal: Journal) -> None:
@@ -390,7 +400,7 @@ def test_reading_and_writing_other_tables_is_not_refused(journal: Journal) -> No
         session.execute(text("SELECT * FROM fulfillment_orders WHERE carrier = 'UPDATE accounts'"))
         session.execute(text("UPDATE change_records SET reason = 'x' WHERE id = -1"))
         session.execute(text("INSERT INTO product_rules (pattern, kind, serialized, priority) "
-                             "VALUES ('SUB-*', 'provision', 0, 10)"))
+                             "VALUES ('SUB-*', 'provision', FALSE, 10)"))
 
 
 def test_bulk_writes_may_go_around_and_write_their_own_records(journal: Journal) -> None:

@@ -226,6 +226,8 @@ class _Builder:
         limit = _MAX_LENGTH.get(field)
         if limit is not None and len(text) > limit:
             raise values.ValueProblem(f"longer than {limit} characters")
+        if "\x00" in text:  # PostgreSQL's text cannot hold it; refused alike on every engine
+            raise values.ValueProblem("contains a NUL character (U+0000)")
         if field is Field.QUOTE_TYPE:
             quote_type = _QUOTE_TYPES.get(text.lower())
             if quote_type is None:

@@ -89,6 +89,8 @@ def parse_value(field: OrderField, text: str) -> object:
         return None
     if field.max_length is not None and len(raw) > field.max_length:
         raise ValueRefused(f"is longer than {field.max_length} characters")
+    if "\x00" in raw:  # PostgreSQL's text cannot hold it; refused alike on every engine
+        raise ValueRefused("contains a NUL character (U+0000)")
     if field.kind == "email" and not _EMAIL.match(raw):
         raise ValueRefused(f"'{raw}' is not an email address")
     if field.kind == "phone" and (not _PHONE.match(raw) or sum(ch.isdigit() for ch in raw) < 6):

@@ -28,12 +28,12 @@ def import_rows(store: OpenedStore, tmp_path: Path, rows: list[list[object]], ca
         workbook.active.append(row)
     workbook.save(path)
     workbook.close()
-    assert main(["--db", str(store.url.database), "import", str(path)]) == 0, capsys.readouterr().err
+    assert main(["--db", store.url.render_as_string(hide_password=False), "import", str(path)]) == 0, capsys.readouterr().err
     capsys.readouterr()
 
 
 def actions(store: OpenedStore, quote: str, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, object]]:
-    assert main(["--db", str(store.url.database), "actions", quote, "--json"]) == 0
+    assert main(["--db", store.url.render_as_string(hide_password=False), "actions", quote, "--json"]) == 0
     return {entry["product"]: entry for entry in json.loads(capsys.readouterr().out)}
 
 
@@ -121,5 +121,5 @@ def test_a_new_quote_adds_everything_and_an_unknown_quote_is_a_message(
         contracted: OpenedStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import_rows(contracted, tmp_path, [["Q-NEW-1", "New", *ACCOUNT, None, "HW-SRV", 2, None, None, None]], capsys)
     assert actions(contracted, "Q-NEW-1", capsys)["HW-SRV"]["action"] == "add"
-    assert main(["--db", str(contracted.url.database), "actions", "Q-NOPE", "--json"]) == 1
+    assert main(["--db", contracted.url.render_as_string(hide_password=False), "actions", "Q-NOPE", "--json"]) == 1
     assert "no quote Q-NOPE" in capsys.readouterr().err

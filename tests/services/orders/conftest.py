@@ -23,6 +23,7 @@ from qtc_desktop.services.orders.shipping import ShipmentRequest, backordered, r
 from qtc_desktop.services.orders.workflow import change_status
 from qtc_desktop.store import OpenedStore, open_store, resolve_url
 from qtc_desktop.store.journal import recording
+from databases import PostgresDatabases
 
 HEADERS = ["Quote Number", "Account ID", "Account Name", "Line", "Product Code", "Product Name",
            "Product Family", "Quantity", "Net Price", "Net Total", "Start Date", "End Date",
@@ -115,6 +116,17 @@ def quotes_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         store.close()  # the last connection closing folds the WAL back into the file
     return path
+
+
+@pytest.fixture(scope="session")
+def db_template(postgres_databases: PostgresDatabases | None, tmp_path_factory: pytest.TempPathFactory) -> str | None:
+    """On PostgreSQL, the quotes above imported once into a template each test's database copies."""
+    if postgres_databases is None:
+        return None
+    folder = tmp_path_factory.mktemp("quotes-postgresql")
+    rows = [*MIXED_QUOTE, *GOODS_QUOTE, *SERVICES_QUOTE, *SUBSCRIPTIONS_QUOTE, *NO_ADDRESS_QUOTE]
+    return postgres_databases.template_named(
+        "quotes", lambda store: import_quotes(store, write_quote_file(folder / "accepted-quotes.xlsx", rows)))
 
 
 @pytest.fixture
