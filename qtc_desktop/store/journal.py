@@ -167,7 +167,7 @@ def order_field_record(context: ChangeContext, at: dt.datetime, *, order_id: int
     in bulk inside bulk_writes(...) and so writes their records itself (see write_records)."""
     return {"at": at, "who": context.who, "source": context.source, "reason": context.reason,
             "entity_type": "order", "entity_id": order_id, "order_id": order_id, "account_id": account_id,
-            "subject": number, "export_batch_id": context.export_batch_id, "field": name,
+            "subject": _fitted(number, _SUBJECT_LENGTH), "export_batch_id": context.export_batch_id, "field": name,
             "old_value": show(old) or None, "new_value": show(new) or None}
 
 

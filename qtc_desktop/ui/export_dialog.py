@@ -36,6 +36,7 @@ from qtc_desktop.services.exporting.layouts import BUILT_IN, Layout, layout_name
 from qtc_desktop.services.exporting.service import (
     EXPORTABLE,
     ExportResult,
+    OrderToExport,
     count_changed_since_export,
     export_orders,
     orders_to_export,
@@ -467,9 +468,9 @@ def count_orders(session: Session, selected: Sequence[int], query: ListQuery) ->
                        listed, tuple(i for i in listed if i in exportable), changed)
 
 
-def exportable_orders(session: Session, ids: Sequence[int]) -> list[FulfillmentOrder]:
+def exportable_orders(session: Session, ids: Sequence[int]) -> list[OrderToExport]:
     """The orders among `ids` that may go to the ERP now (read in chunks: a list can hold 100,000)."""
-    orders: list[FulfillmentOrder] = []
+    orders: list[OrderToExport] = []
     for start in range(0, len(ids), _ID_CHUNK):
         chunk = list(ids[start:start + _ID_CHUNK])
         released = list(session.execute(select(FulfillmentOrder.id).where(

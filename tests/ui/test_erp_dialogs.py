@@ -271,7 +271,7 @@ def test_cancelling_an_export_writes_nothing_and_stores_nothing(qtbot, window, f
     def endless_export(session, orders, path, layout, *, who, csv, progress):
         with recording(session, who=who, source=ChangeSource.ERP_EXPORT):
             for order in orders:  # what export_orders does first, inside the job's transaction
-                order.status = OrderStatus.SENT_TO_ERP
+                session.get(FulfillmentOrder, order.id).status = OrderStatus.SENT_TO_ERP
             session.flush()
         while True:
             progress.step(1, 2, f"Writing {path.name}")  # raises once cancelled

@@ -3,7 +3,6 @@ key is refused. The secret is the export batch's token, which never leaves the d
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 
@@ -26,5 +25,5 @@ def read_key(secret: str, text: str, version: int) -> tuple[int, int | None] | N
 
 
 def _signature(secret: str, order_id: int, line_id: int, version: int) -> str:
-    message = f"{order_id}:{line_id}:{version}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:16]
+    # hmac.digest: the same HMAC-SHA256 as hmac.new(...).hexdigest(), in one call (an export signs every row).
+    return hmac.digest(secret.encode(), f"{order_id}:{line_id}:{version}".encode(), "sha256").hex()[:16]

@@ -5,33 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import operator
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from qtc_desktop.domain import (
-    ChangeSource,
-    ExportBatch,
-    ExportBatchOrder,
-    FulfillmentOrder,
-    OrderStatus,
-    Shipment,
-)
-from qtc_desktop.domain.values import show
+from qtc_desktop.domain import ExportBatch, FulfillmentOrder, OrderStatus
 from qtc_desktop.services.errors import QtcError
-from qtc_desktop.services.exporting.columns import COLUMNS, Facts, Value
+from qtc_desktop.services.exporting.batches import mark_exported, record_snapshots
+from qtc_desktop.services.exporting.columns import LINE_COLUMNS, ORDER_COLUMNS, Value
 from qtc_desktop.services.exporting.keys import row_key
-from qtc_desktop.services.exporting.layouts import Layout, SheetLayout, layout_named
+from qtc_desktop.services.exporting.layouts import SheetLayout, layout_named
+from qtc_desktop.services.exporting.loading import NO_LINE, NO_ORDER, ExportOrder, chunks, load_orders
 from qtc_desktop.services.exporting.writer import ExportRefused, SheetRows, write_csv, write_xlsx
 from qtc_desktop.services.identity import database_id
-from qtc_desktop.services.orders.shipping import shipped_quantities
 from qtc_desktop.services.progress import Progress
-from qtc_desktop.store.journal import recording
 
 FORMAT_VERSION = "1"
 # What may go to the ERP: released orders and those it already has. Not drafts, held or cancelled ones.
@@ -91,18 +84,27 @@ def count_changed_since_export(session: Session) -> int:
     return session.execute(select(func.count(FulfillmentOrder.id)).where(_changed_since_export())).scalar_one()
 
 
+@dataclass(frozen=True)
+class OrderToExport:
+    """An order chosen for an export; export_orders reads the rest."""
+
+    id: int
+    number: str
+    status: OrderStatus
+
+
 def orders_to_export(session: Session, order_ids: Sequence[int] | None = None, *,
-                     changed: bool = False) -> list[FulfillmentOrder]:
-    """The given orders, or every order changed since the ERP saw it (or released and never sent)."""
-    # Not the lines' quote lines: no export column reads them, and they were a third of the load.
-    statement = select(FulfillmentOrder).options(
-        selectinload(FulfillmentOrder.lines), selectinload(FulfillmentOrder.account),
-        selectinload(FulfillmentOrder.quote),
-        selectinload(FulfillmentOrder.shipments).selectinload(Shipment.lines)).order_by(FulfillmentOrder.number)
+                     changed: bool = False) -> list[OrderToExport]:
+    """The given orders, or every order changed since the ERP saw it (or released and never sent), by number."""
+    chosen = select(FulfillmentOrder.id, FulfillmentOrder.number, FulfillmentOrder.status)
     if changed:
-        return list(session.execute(statement.where(_changed_since_export())).scalars())
-    orders = list(session.execute(statement.where(FulfillmentOrder.id.in_(list(order_ids or ())))).scalars())
-    missing = set(order_ids or ()) - {order.id for order in orders}
+        return [OrderToExport(*row) for row in session.execute(
+            chosen.where(_changed_since_export()).order_by(FulfillmentOrder.number))]
+    wanted = list(dict.fromkeys(order_ids or ()))
+    orders = sorted((OrderToExport(*row) for chunk in chunks(wanted)
+                     for row in session.execute(chosen.where(FulfillmentOrder.id.in_(chunk)))),
+                    key=lambda order: order.number)
+    missing = set(wanted) - {order.id for order in orders}
     if missing:
         raise QtcError(f"No order with id {', '.join(map(str, sorted(missing)))}.")
     refused = [f"{order.number} is {order.status.phrase}" for order in orders if order.status not in EXPORTABLE]
@@ -112,8 +114,8 @@ def orders_to_export(session: Session, order_ids: Sequence[int] | None = None, *
 
 
 @collector_paused
-def export_orders(session: Session, orders: Sequence[FulfillmentOrder], path: Path, layout_name: str, *,
-                  who: str, csv: bool = False, progress: Progress | None = None) -> ExportResult:
+def export_orders(session: Session, orders: Sequence[OrderToExport | FulfillmentOrder], path: Path,
+                  layout_name: str, *, who: str, csv: bool = False, progress: Progress | None = None) -> ExportResult:
     """Write the orders in the layout and record the batch, in the caller's transaction.
 
     Exported orders that were ready are now sent to the ERP; every exported order loses its
@@ -127,29 +129,26 @@ def export_orders(session: Session, orders: Sequence[FulfillmentOrder], path: Pa
     path = path.expanduser().resolve()
     if path.suffix.lower() != ".xlsx":
         raise ExportRefused(f"{path.name}: exports are .xlsx workbooks (CSV files are written beside it).")
-    total = sum(len(order.lines) for order in orders) * len(layout.sheets) + len(orders)
+    session.flush()  # what the session holds goes first: the orders are read from the tables
+    loaded = load_orders(session, [order.id for order in orders])
+    missing = {order.id for order in orders} - {order.id for order in loaded}
+    if missing:
+        raise QtcError(f"No order with id {', '.join(map(str, sorted(missing)))}.")
+    lines = sum(len(order.lines) for order in loaded)
+    total = lines * len(layout.sheets) + len(loaded)
     progress.step(0, total, "Preparing the export")
     batch = ExportBatch(token=secrets.token_hex(16), layout_name=layout.name, file_path=str(path),
                         created_by=who)
     session.add(batch)
     session.flush()
-    with recording(session, who=who, source=ChangeSource.ERP_EXPORT, reason=f"exported to {path.name}",
-                   export_batch_id=batch.id):
-        for order in orders:
-            if order.status is OrderStatus.READY:
-                order.status = OrderStatus.SENT_TO_ERP
-            order.changed_since_export = False
-            order.last_export_batch_id = batch.id
-    facts = {order.id: _facts(order) for order in orders}
-    for order in orders:
-        session.add(ExportBatchOrder(batch_id=batch.id, order_id=order.id, order_version=order.version,
-                                     snapshot=_snapshot(order, layout, facts[order.id])))
-    sheets = [_sheet_rows(sheet, orders, facts, batch.token) for sheet in layout.sheets]
+    versions = mark_exported(session, loaded, batch.id, who=who, reason=f"exported to {path.name}")
+    record_snapshots(session, loaded, versions, batch.id, layout)
+    sheets = [_sheet_rows(sheet, loaded, versions, batch.token) for sheet in layout.sheets]
     meta = {"format": FORMAT_VERSION, "database": database_id(session), "export": str(batch.id),
             "layout": layout.to_text(), "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "exported_by": who, "note": "Kept for taking this workbook back into qtc-desktop; "
                                         "leave this sheet and the 'qtc key' columns as they are."}
-    written = [len(orders)]
+    written = [len(loaded)]
 
     def step(rows: int) -> None:
         written[0] += rows
@@ -170,44 +169,38 @@ def export_orders(session: Session, orders: Sequence[FulfillmentOrder], path: Pa
         for written_file in (path, *csv_files):
             written_file.unlink(missing_ok=True)
         raise
-    return ExportResult(batch.id, path, layout.name, tuple(order.number for order in orders),
-                        sum(len(order.lines) for order in orders), tuple(csv_files))
+    return ExportResult(batch.id, path, layout.name, tuple(order.number for order in loaded), lines,
+                        tuple(csv_files))
 
 
-def _facts(order: FulfillmentOrder) -> Facts:
-    tracking = next((s.tracking_number for s in reversed(order.shipments) if s.tracking_number), None)
-    return Facts(shipped_quantities(order), tracking)
-
-
-def _sheet_rows(sheet: SheetLayout, orders: Sequence[FulfillmentOrder], facts: dict[int, Facts],
+def _sheet_rows(sheet: SheetLayout, orders: Sequence[ExportOrder], versions: dict[int, int],
                 secret: str) -> SheetRows:
-    columns = [COLUMNS[name] for name, _ in sheet.columns]
-    rows: list[list[Value]] = []
+    """The sheet's rows: each picked by position from the order's values followed by the line's."""
+    pick = _picker([_POSITIONS[name] for name, _ in sheet.columns])
+    rows: list[tuple[Value, ...]] = []
     labels: list[str] = []
     for order in orders:
-        fact = facts[order.id]
-        if sheet.rows == "order":
-            rows.append([c.read(order, None, fact) for c in columns]
-                        + [row_key(secret, order.id, None, order.version), order.version])
+        version = versions[order.id]
+        if sheet.rows == "order" or not order.lines:
+            rows.append(pick(order.values + NO_LINE) + (row_key(secret, order.id, None, version), version))
             labels.append(order.number)
             continue
-        for index, line in enumerate(order.lines or [None]):
-            first = index == 0
-            values = [c.read(order, line, fact) if c.level == "line" or first or sheet.rows == "line" else None
-                      for c in columns]
-            line_id = line.id if line is not None else None
-            rows.append(values + [row_key(secret, order.id, line_id, order.version), order.version])
-            labels.append(order.number)
+        blank = order.values if sheet.rows == "line" else NO_ORDER
+        for index, line in enumerate(order.lines):
+            values = (order.values if index == 0 else blank) + line.values
+            rows.append(pick(values) + (row_key(secret, order.id, line.id, version), version))
+        labels += [order.number] * len(order.lines)
     return SheetRows(sheet, rows, labels)
 
 
-def _snapshot(order: FulfillmentOrder, layout: Layout, facts: Facts) -> dict[str, Any]:
-    """The editable values as they left, the "at export" side of the round trip's compare."""
-    names = {name for sheet in layout.sheets for name, _ in sheet.columns if COLUMNS[name].editable}
-    header = {name: show(COLUMNS[name].read(order, None, facts)) for name in names if COLUMNS[name].level == "order"}
-    lines = {str(line.id): {name: show(COLUMNS[name].read(order, line, facts)) for name in names
-                            if COLUMNS[name].level == "line"} for line in order.lines}
-    # Which order and line numbers each key stands for, so a key moved onto another row is caught.
-    return {"order": header, "lines": lines, "number": order.number,
-            "line_numbers": {str(line.id): line.line_no for line in order.lines}}
+_POSITIONS = {column.name: at for at, column in enumerate((*ORDER_COLUMNS, *LINE_COLUMNS))}
 
+
+def _picker(positions: list[int]) -> Callable[[tuple[Value, ...]], tuple[Value, ...]]:
+    """A function taking these positions of a tuple, as a tuple (itemgetter gives a bare value for one)."""
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda values: (values[only],)
+    if not positions:
+        return lambda _values: ()
+    return cast(Callable[[tuple[Value, ...]], tuple[Value, ...]], operator.itemgetter(*positions))

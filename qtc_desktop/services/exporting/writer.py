@@ -109,6 +109,8 @@ def _text_safe_worksheet() -> type:
         def _escape_control_characters(data: Any) -> Any:
             if not isinstance(data, str):
                 return data
+            if data.isprintable() and "_x" not in data and not data.startswith("<r>"):
+                return data  # most text: nothing to escape (control characters are never printable)
             data = _ESCAPE_LIKE.sub("_x005F_", data)
             data = _NOT_IN_XML.sub(lambda match: f"_x{ord(match.group()):04X}_", data)
             if data.startswith("<r>") and data.endswith("</r>"):  # only a cell's raw text starts with "<"
