@@ -47,6 +47,26 @@ def run(*command: str | Path, env: dict[str, str] | None = None) -> int:
     return subprocess.run([str(part) for part in command], cwd=ROOT, env=env).returncode
 
 
+def postgresql_for_tests() -> dict[str, str]:
+    """Start the throwaway PostgreSQL server the team-mode tests use, where this machine has one.
+
+    QTC_TEST_POSTGRESQL_URL already set: that server. Otherwise .ci/postgres.sh starts one
+    on 127.0.0.1 (it never installs anything from here). Without a server the PostgreSQL
+    half of the store and service tests is skipped, and pytest's summary says so.
+    """
+    if os.environ.get("QTC_TEST_POSTGRESQL_URL") or os.name != "posix":
+        return {}
+    started = subprocess.run(["bash", str(ROOT / ".ci" / "postgres.sh")], cwd=ROOT, capture_output=True, text=True,
+                             env=dict(os.environ, QTC_PG_NO_INSTALL="1"))
+    line = started.stdout.strip().rpartition("export QTC_TEST_POSTGRESQL_URL=")[2]
+    if started.returncode != 0 or not line:
+        print("No PostgreSQL server here: the team-mode (PostgreSQL) tests will be skipped. "
+              "See README, Team mode.", flush=True)
+        return {}
+    print(f"PostgreSQL for the tests: {line}", flush=True)
+    return {"QTC_TEST_POSTGRESQL_URL": line}
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in EXTRAS:
         print(__doc__)
@@ -57,6 +77,7 @@ def main(argv: list[str]) -> int:
         return run(PYTHON, "-m", "qtc_desktop", *rest)
     if task == "test":
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        env.update(postgresql_for_tests())
         for step in (
             [BIN / "lint-imports", "--no-cache"],
             [PYTHON, "-m", "mypy"],

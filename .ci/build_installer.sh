@@ -111,6 +111,25 @@ echo "  pdf: a pick list and a packing slip written" >&2
     || fail "export --changed exited $?: $(cat "$tmp/export.json")"
 echo "  export: $(grep -c '"FO-' "$tmp/export.json") order(s) written" >&2
 
+# Team mode: the bundled psycopg driver and the migrations on a real PostgreSQL server,
+# and the local file moved into a new database there (.ci/run starts the server).
+if [[ -n "${QTC_TEST_POSTGRESQL_URL:-}" ]] && command -v psql >/dev/null 2>&1; then
+    team_db="qtc_smoke_$$"
+    admin="${QTC_TEST_POSTGRESQL_URL/postgresql+psycopg:/postgresql:}"
+    psql "$admin" -q -c "CREATE DATABASE $team_db" || fail "could not create $team_db on the test server"
+    team_url="${QTC_TEST_POSTGRESQL_URL%/*}/$team_db"
+    rc=0
+    "$APP" --db "$db" db copy --to "$team_url" --json >"$tmp/copy.json" || rc=$?
+    team_orders="$("$APP" --db "$team_url" orders --json | grep -c '"FO-' || true)"
+    psql "$admin" -q -c "DROP DATABASE $team_db WITH (FORCE)" || true
+    [[ $rc -eq 0 ]] || fail "db copy --to PostgreSQL exited $rc: $(cat "$tmp/copy.json")"
+    grep -q '"verified": true' "$tmp/copy.json" || fail "db copy did not verify: $(cat "$tmp/copy.json")"
+    [[ "$team_orders" -gt 0 ]] || fail "the copied PostgreSQL database lists no orders"
+    echo "  team mode: copied to PostgreSQL, verified, $team_orders orders listed there" >&2
+else
+    echo "  team mode: no PostgreSQL server (QTC_TEST_POSTGRESQL_URL) for the smoke test" >&2
+fi
+
 rc=0
 timeout 60 "$APP" --db "$db" --quit-after 0 || rc=$?
 [[ $rc -eq 0 ]] || fail "the window (--quit-after 0) exited $rc (124: timed out after 60 s)"

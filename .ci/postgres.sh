@@ -4,7 +4,8 @@
 #     eval "$(bash .ci/postgres.sh)"     # starts it, then exports QTC_TEST_POSTGRESQL_URL
 #     bash .ci/postgres.sh stop          # stops it and removes its data
 #
-# Installs Debian's postgresql package when no server is on the machine (as root), keeps
+# Installs Debian's postgresql package when no server is on the machine (as root, unless
+# QTC_PG_NO_INSTALL is set), keeps
 # its data in $QTC_PG_DIR (default /tmp/qtc-postgresql), listens only on 127.0.0.1:$QTC_PG_PORT
 # (default 54329) with trust authentication for local connections, and creates the role
 # `qtc` and the database `qtc_test`. fsync is off: this server is for tests, not for data.
@@ -42,7 +43,7 @@ if [ "${1:-start}" = stop ]; then
 fi
 
 if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
-    if [ "$(id -u)" != 0 ]; then
+    if [ "$(id -u)" != 0 ] || [ -n "${QTC_PG_NO_INSTALL:-}" ]; then
         say "no PostgreSQL server here; install Debian's postgresql package (or run this as root)"
         exit 1
     fi

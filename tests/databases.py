@@ -43,6 +43,9 @@ def parametrize_engines(metafunc: pytest.Metafunc) -> None:
     """
     if metafunc.definition.get_closest_marker("sqlite_only") is not None:
         return
+    if metafunc.definition.get_closest_marker("postgresql_only") is not None:
+        metafunc.parametrize("engine_name", ["postgresql"], scope="module")
+        return
     if "engine_name" in metafunc.fixturenames and "db_path" not in metafunc.fixturenames:
         metafunc.parametrize("engine_name", ENGINES, scope="module")
 

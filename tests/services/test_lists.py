@@ -27,15 +27,24 @@ from qtc_desktop.services.sample_data import load_sample_data
 from qtc_desktop.services.summaries import account_summaries, order_summaries, quote_summaries
 from qtc_desktop.store import OpenedStore, open_store, resolve_url
 
+from databases import PostgresDatabases
+
 ALL_ROWS = {"quotes": {"revisions": "all"}}  # the Quotes list shows latest revisions by default
 
 
 @pytest.fixture(scope="module")
 def shared_store(
-    tmp_path_factory: pytest.TempPathFactory, sample_today: dt.date
+    tmp_path_factory: pytest.TempPathFactory, sample_today: dt.date, engine_name: str,
+    postgres_databases: PostgresDatabases | None,
 ) -> Iterator[OpenedStore]:
-    """One sample database for the many tests here that only read it."""
-    store = open_store(resolve_url(str(tmp_path_factory.mktemp("lists") / "t.sqlite3")))
+    """One sample database for the many tests here that only read it, on each engine."""
+    if engine_name == "sqlite":
+        url = resolve_url(str(tmp_path_factory.mktemp("lists") / "t.sqlite3"))
+    else:
+        if postgres_databases is None:
+            pytest.skip("no PostgreSQL server: set QTC_TEST_POSTGRESQL_URL (see README, Team mode)")
+        url = postgres_databases.create()
+    store = open_store(url)
     try:
         with store.transaction(who="test setup") as session:
             load_sample_data(session, orders=90, today=sample_today)

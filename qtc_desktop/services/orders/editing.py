@@ -16,7 +16,7 @@ from qtc_desktop.domain import (
     OrderStatus,
 )
 from qtc_desktop.services.changes.contracts import record_fulfilment
-from qtc_desktop.services.orders.errors import EditRefused, FieldProblem, StaleOrder
+from qtc_desktop.services.orders.errors import EditRefused, FieldProblem
 from qtc_desktop.services.orders.fields import (
     HEADER_FIELDS,
     LINE_FIELDS,
@@ -24,7 +24,7 @@ from qtc_desktop.services.orders.fields import (
     format_value,
     parse_value,
 )
-from qtc_desktop.services.orders.history import flush_checked
+from qtc_desktop.services.orders.history import flush_checked, stale_order
 from qtc_desktop.services.orders.shipping import backordered
 from qtc_desktop.store.journal import recording
 
@@ -117,7 +117,7 @@ def apply_edit(session: Session, order: FulfillmentOrder, edit: OrderEdit, *, wh
     (StaleOrder) when the order was saved after `expected_version`.
     """
     if expected_version is not None and expected_version != order.version:
-        raise StaleOrder(order.number, expected_version, order.version, [])
+        raise stale_order(session, order, expected_version)
     if order.status in LOCKED:
         raise EditRefused([FieldProblem("status", f"order {order.number} is {order.status.phrase}; "
                                         "it can no longer be changed")])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,6 +21,34 @@ def changes_since(session: Session, order_id: int, after_id: int, *, limit: int 
     """Who changed what on the order after the bookmark, as lines a person reads."""
     records = session.execute(select(ChangeRecord).where(ChangeRecord.order_id == order_id, ChangeRecord.id > after_id)
                               .order_by(ChangeRecord.id)).scalars().all()
+    return _lines(records, limit)
+
+
+def changes_since_version(session: Session, order: FulfillmentOrder, version: int, *, limit: int = 12) -> list[str]:
+    """Who changed what on the order since it was at `version` (what a stale save would overwrite).
+
+    Each save bumps the version once and stamps its records with one time, so the saves
+    since `version` are the order's newest (current - version) distinct times.
+    """
+    saves = order.version - version
+    if saves <= 0:
+        return []
+    belongs = or_(ChangeRecord.order_id == order.id,
+                  (ChangeRecord.entity_type == "order") & (ChangeRecord.entity_id == order.id))
+    times = (select(ChangeRecord.at).where(belongs).distinct().order_by(ChangeRecord.at.desc())
+             .limit(saves).scalar_subquery())
+    records = session.execute(select(ChangeRecord).where(belongs, ChangeRecord.at >= times.correlate(None))
+                              .order_by(ChangeRecord.id)).scalars().all()
+    return _lines(records, limit)
+
+
+def stale_order(session: Session, order: FulfillmentOrder, expected_version: int) -> StaleOrder:
+    """The refusal of a save made on an older version, naming who changed what since."""
+    return StaleOrder(order.number, expected_version, order.version,
+                      changes_since_version(session, order, expected_version))
+
+
+def _lines(records: Sequence[ChangeRecord], limit: int) -> list[str]:
     lines = [f"{record.who}: {_what(record)} {record.old_value or '(blank)'} → "
              f"{record.new_value or '(blank)'}" for record in records[:limit]]
     if len(records) > limit:

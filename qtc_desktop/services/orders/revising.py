@@ -30,8 +30,7 @@ from qtc_desktop.domain import (
 from qtc_desktop.domain.values import show
 from qtc_desktop.services.errors import QtcError
 from qtc_desktop.services.orders.creation import infer_kind
-from qtc_desktop.services.orders.errors import StaleOrder
-from qtc_desktop.services.orders.history import flush_checked
+from qtc_desktop.services.orders.history import flush_checked, stale_order
 from qtc_desktop.services.orders.shipping import shipped_quantities
 from qtc_desktop.store.journal import recording
 
@@ -102,7 +101,7 @@ def apply_revision(session: Session, order: FulfillmentOrder, keys: Collection[s
     `follow` (the coordinator keeps the rest as the order has it).
     """
     if expected_version is not None and expected_version != order.version:
-        raise StaleOrder(order.number, expected_version, order.version, [])
+        raise stale_order(session, order, expected_version)
     latest = _latest_revision(session, order)
     if latest is None:
         raise QtcError(f"Order {order.number} already follows the newest revision of quote {order.quote.number}.")

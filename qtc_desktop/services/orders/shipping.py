@@ -22,8 +22,8 @@ from qtc_desktop.domain import (
     ShipmentLine,
 )
 from qtc_desktop.services.changes.contracts import record_fulfilment
-from qtc_desktop.services.orders.errors import EditRefused, FieldProblem, StaleOrder
-from qtc_desktop.services.orders.history import flush_checked
+from qtc_desktop.services.orders.errors import EditRefused, FieldProblem
+from qtc_desktop.services.orders.history import flush_checked, stale_order
 from qtc_desktop.store.journal import recording
 
 SHIPPABLE = frozenset({OrderStatus.SENT_TO_ERP, OrderStatus.CONFIRMED, OrderStatus.PARTLY_SHIPPED})
@@ -86,7 +86,7 @@ def record_shipment(session: Session, order: FulfillmentOrder, request: Shipment
     """Store one shipment; the order becomes partly shipped or shipped. Refused whole if any
     quantity or serial is wrong."""
     if expected_version is not None and expected_version != order.version:
-        raise StaleOrder(order.number, expected_version, order.version, [])
+        raise stale_order(session, order, expected_version)
     problems = _check(order, request)
     if problems:
         raise EditRefused(problems)

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from qtc_desktop.domain import ChangeRecord, ChangeSource, FulfillmentOrder, OrderStatus
 from qtc_desktop.services.changes.contracts import record_fulfilment
-from qtc_desktop.services.orders.errors import StaleOrder, StatusRefused
-from qtc_desktop.services.orders.history import flush_checked
+from qtc_desktop.services.orders.errors import StatusRefused
+from qtc_desktop.services.orders.history import flush_checked, stale_order
 from qtc_desktop.services.orders.readiness import blocks_release, readiness
 from qtc_desktop.services.orders.shipping import backordered
 from qtc_desktop.store.journal import recording
@@ -49,7 +49,7 @@ def change_status(session: Session, order: FulfillmentOrder, status: OrderStatus
                   source: ChangeSource = ChangeSource.USER_EDIT) -> None:
     """Move the order to `status`, or raise StatusRefused with every reason it may not."""
     if expected_version is not None and expected_version != order.version:
-        raise StaleOrder(order.number, expected_version, order.version, [])
+        raise stale_order(session, order, expected_version)
     reasons = refusals(session, order, status, reason)
     if reasons:
         raise StatusRefused(order.number, reasons)
