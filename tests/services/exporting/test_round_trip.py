@@ -51,7 +51,7 @@ TRICKY = (
     "=SUM(A1:A9)", "=cmd|' /C calc'!A0", "+49 89 123456", "-12", "@home", "\tindented", "\rreturn",
     "\r\nwindows", " leading", "trailing ", "   ", "two\nlines", "Köln", "Αθήνα", "東京都港区", "مرحبا",
     "שלום", "😀 emoji", "_x0041_", "_x005F_x0041_", "_x0041_x0042_", "a_x000D_b", "<r>A & B</r>",
-    "<r><t>run</t></r>", "'quoted", "0042", "1e5", "TRUE", "#N/A", "\x00nul", "\x0bvertical tab", "a\u2028b",
+    "<r><t>run</t></r>", "'quoted", "0042", "1e5", "TRUE", "#N/A", "\x0bvertical tab", "a\u2028b",
 )
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", " ", "\n")
 _numbers = itertools.count(1)
