@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from qtc_desktop.store import open_store, resolve_url
@@ -54,3 +55,27 @@ def test_a_second_instance_is_told_the_database_is_in_use(qapp, tmp_path, monkey
     assert len(messages) == 1
     assert str(db) in messages[0] and "open in another qtc-desktop" in messages[0]
     assert f"pid {os.getpid()}" in messages[0]
+
+
+def test_an_unreachable_server_at_start_is_said_in_a_sentence(qapp, monkeypatch) -> None:
+    messages: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: messages.append(text))
+    assert app_module.run_app(db="postgresql+psycopg://dana@127.0.0.1:9/qtc") == 1
+    assert len(messages) == 1
+    assert messages[0].startswith("Cannot open the database postgresql+psycopg://dana@127.0.0.1:9/qtc")
+
+
+def test_a_connection_lost_in_a_slot_is_a_warning_not_a_crash(qapp, monkeypatch, tmp_path) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(("warning", text)))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(("critical", text)))
+    monkeypatch.setattr(app_module, "write_crash_log", lambda exc: pytest.fail("a lost connection is no crash"))
+    lost = OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+    lost.connection_invalidated = True
+    app_module._show_unexpected_error("db.example/qtc", OperationalError, lost, None)
+    assert len(shown) == 1 and shown[0][0] == "warning"
+    assert "The connection to the database db.example/qtc was lost" in shown[0][1]
+    assert "Open windows keep what you typed" in shown[0][1]
