@@ -5,7 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QSettings, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QMimeData,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +39,8 @@ from qtc_desktop.services.lists import ACCOUNTS, ORDERS, QUOTES
 from qtc_desktop.services.progress import Progress
 from qtc_desktop.services.sample_data import SampleSummary, is_empty, load_sample_data
 from qtc_desktop.store import Store
+from qtc_desktop.ui.change_watcher import ChangeWatcher
+from qtc_desktop.ui.connection_warning import ConnectionWarning
 from qtc_desktop.ui.jobs import Job, JobRunner
 from qtc_desktop.ui.list_page import ListPage
 from qtc_desktop.ui.order_actions import OrderActions
@@ -36,6 +49,7 @@ from qtc_desktop.services.preferences import load_preferences, save_preferences
 from qtc_desktop.ui.preferences import PreferencesDialog
 
 if TYPE_CHECKING:  # the import and ERP windows load when first used, not at start-up
+    from qtc_desktop.services.changes.watching import OutsideChanges
     from qtc_desktop.services.importing.service import FilePreview
     from qtc_desktop.ui.export_dialog import ExportDialog
     from qtc_desktop.ui.import_dialog import ImportDialog
@@ -57,6 +71,10 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self)
         self.setWindowTitle(f"qtc-desktop — {store.location}")
         self.resize(1280, 780)
+        # What others save (on a shared database) reaches the lists and open windows; the
+        # bookmark is taken before the lists are first read, so nothing falls in between.
+        self.watcher = ChangeWatcher(store, self)
+        self.watcher.start()
 
         self.pages = [
             ListPage(store, QUOTES, "quotes"),
@@ -86,6 +104,11 @@ class MainWindow(QMainWindow):
         self.order_actions = OrderActions(self)
         self._make_menus()
         self._make_toolbar()
+        self.connection_warning = ConnectionWarning()
+        self.statusBar().addPermanentWidget(self.connection_warning)
+        self.watcher.changed.connect(self.others_saved)
+        self.watcher.connection_lost.connect(self.connection_warning.show_lost)
+        self.watcher.connection_restored.connect(self._connection_restored)
         self.database_label = QLabel(store.location)
         self.database_label.setObjectName("databaseLabel")
         self.database_label.setToolTip("The database this window works on")
@@ -250,9 +273,40 @@ class MainWindow(QMainWindow):
 
     def lists_changed(self) -> None:
         """Data changed (an order was created, saved, moved or shipped): the list on screen is
-        read again now, keeping its selection; the others when next shown."""
+        read again now, keeping its selection and where it is scrolled to; the others when next shown.
+
+        With a shared database this runs whenever a colleague saves, so a selection of many
+        orders (say for packing slips) must survive it too, not only the current row.
+        """
         self._loaded = {self.tabs.currentIndex()}
-        self.current_page().refresh()
+        page = self.current_page()
+        chosen, scrolled = page.selected_ids(), page.table.verticalScrollBar().value()
+        page.refresh()
+        if len(chosen) > 1:
+            _reselect(page, set(chosen))
+        page.table.verticalScrollBar().setValue(scrolled)
+
+    def others_saved(self, changes: OutsideChanges) -> None:
+        """Saves noticed by the watcher (others', and this window's own): the list on screen, the
+        open account pages they touch and every open order catch up."""
+        self.lists_changed()
+        if self.empty_banner.isVisible():
+            self._update_empty_banner()
+        for account_id, page in list(self.order_actions.account_pages.items()):
+            if (changes.many_orders or account_id in changes.accounts) and shiboken6.isValid(page):
+                page.reload()
+        if self.order_actions.editors:
+            from qtc_desktop.ui.order_editor import OrderEditor  # loaded already: an editor is open
+
+            for editor in list(self.order_actions.editors.values()):
+                if isinstance(editor, OrderEditor) and shiboken6.isValid(editor) and editor.isVisible():
+                    editor.notice_outside_change()
+        self.order_actions.update_actions()
+        self.statusBar().showMessage(f"{changes.summary} — lists updated", 15000)
+
+    def _connection_restored(self) -> None:
+        self.connection_warning.hide()
+        self.statusBar().showMessage(f"Connected again to {self.store.location}", 5000)
 
     def _update_status(self, _count: int | None = None) -> None:
         page = self.current_page()
@@ -451,6 +505,7 @@ class MainWindow(QMainWindow):
         if not self.order_actions.close_windows():  # an editor with unsaved changes stayed open
             event.ignore()
             return
+        self.watcher.stop()
         self.jobs.cancel_all()
         self.jobs.wait()
         self.save_state()
@@ -461,6 +516,23 @@ class MainWindow(QMainWindow):
             self._first_paint_seen = True
             QTimer.singleShot(0, self.first_list_painted.emit)
         return False
+
+
+def _reselect(page: ListPage, ids: set[int]) -> None:
+    """Select these rows again (the current one already is), as runs of rows: select-all stays one range."""
+    model = page.model
+    runs: list[list[int]] = []
+    for row in range(model.rowCount()):
+        if model.row_id(row) not in ids:
+            continue
+        if runs and runs[-1][1] == row - 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    selection = QItemSelection()
+    for first, last in runs:
+        selection.select(model.index(first, 0), model.index(last, model.columnCount() - 1))
+    page.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
 
 
 def _dropped_files(mime: QMimeData) -> list[Path]:

@@ -4,7 +4,8 @@ The window reads the order once into detached ORM objects and edits those in pla
 valid values go straight onto them (never flushed: no session holds them), so the
 services' own readiness() and check_edit() run on exactly what the coordinator sees.
 Save sends only the fields that differ from what was loaded, through apply_edit in a new
-transaction with the version that was loaded; then it reads the order again.
+transaction with the version that was loaded; then it reads the order again. What others
+save to the order meanwhile is order_conflicts.py's part.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QStyle,
@@ -38,18 +38,20 @@ from qtc_desktop.services.errors import USER_ERRORS
 from qtc_desktop.services.orders.editing import LOCKED, OrderEdit, apply_edit
 from qtc_desktop.services.orders.errors import EditRefused, FieldProblem, StaleOrder, StatusRefused
 from qtc_desktop.services.orders.fields import HEADER_FIELDS
-from qtc_desktop.services.orders.history import changes_since, newest_change
+from qtc_desktop.services.orders.history import newest_change
 from qtc_desktop.services.orders.lookup import find_order
 from qtc_desktop.services.orders.readiness import readiness
-from qtc_desktop.services.orders.revising import RevisionProposal, pending_revision
+from qtc_desktop.services.orders.revising import pending_revision
 from qtc_desktop.services.orders.shipping import shipped_quantities
 from qtc_desktop.services.orders.workflow import NEEDS_REASON, allowed_next, change_status
 from qtc_desktop.store import Store
 from qtc_desktop.ui.history_panel import HistoryPanel
 from qtc_desktop.ui.list_model import _STATUS_COLOURS  # a status looks the same in the lists and here
+from qtc_desktop.ui.order_conflicts import OthersChanges
 from qtc_desktop.ui.order_header_form import HeaderForm
 from qtc_desktop.ui.order_lines_model import COLUMN_OF, LinesView, OrderLinesModel
 from qtc_desktop.ui.readiness_panel import ReadinessPanel
+from qtc_desktop.ui.revision_banner import RevisionBanner
 from qtc_desktop.ui.revision_review_dialog import review_revision
 
 # #, product, name, kind, qty, serialized, serials, bin, tenant, licence, activation, start, end, shipped, backordered
@@ -69,7 +71,7 @@ class OrderEditor(QMainWindow):
         self.order: FulfillmentOrder | None = None
         self.version = 0  # what the order's version was when read: Save expects it unchanged
         self.read_only = True
-        self._seen_change = 0  # the newest change record when read, to tell what others changed since
+        self.seen_change = 0  # the newest change record when read, to tell what others changed since
         self.undo_stack = QUndoStack(self)
         self.form = HeaderForm(self.undo_stack)
         self.lines_model = OrderLinesModel(self.undo_stack, self)
@@ -77,6 +79,10 @@ class OrderEditor(QMainWindow):
         self.lines_view.setObjectName("lines")
         self.readiness_panel = ReadinessPanel()
         self.history_panel = HistoryPanel()
+        self.revision_banner = RevisionBanner()
+        self.revision_label, self.review_button = self.revision_banner.label, self.revision_banner.button
+        self.review_button.clicked.connect(self.review_revision)
+        self.others = OthersChanges(self)  # what others save to this order while it is open
         self.setWindowTitle(f"Order {order_id} [*]")
         self.resize(1380, 900)
         self._make_actions()
@@ -232,39 +238,10 @@ class OrderEditor(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addLayout(strip)
-        layout.addWidget(self._make_revision_banner())
+        layout.addWidget(self.revision_banner)
+        layout.addWidget(self.others.banner)
         layout.addWidget(body, 1)
         return central
-
-    def _make_revision_banner(self) -> QWidget:
-        """Shown while a newer revision of the order's quote waits to be reviewed."""
-        self.revision_banner = QFrame()
-        self.revision_banner.setObjectName("revisionBanner")
-        self.revision_banner.setStyleSheet("#revisionBanner { background: #fff4d6; border: 1px solid #e5c07b; "
-                                           "border-radius: 4px; }")
-        self.revision_label = QLabel()
-        self.revision_label.setWordWrap(True)
-        self.review_button = QPushButton("Review Changes…")
-        self.review_button.setObjectName("reviewRevision")
-        self.review_button.clicked.connect(self.review_revision)
-        row = QHBoxLayout(self.revision_banner)
-        row.setContentsMargins(8, 4, 8, 4)
-        row.addWidget(self.revision_label, 1)
-        row.addWidget(self.review_button)
-        self.revision_banner.hide()
-        return self.revision_banner
-
-    def _show_revision(self, proposal: RevisionProposal | None) -> None:
-        if proposal is None or self.read_only:
-            self.revision_banner.hide()
-            return
-        count = len(proposal.lines)
-        self.revision_label.setText(
-            f"<b>Quote {proposal.quote_number} revision {proposal.to_revision} has arrived</b>; this order "
-            f"follows revision {proposal.from_revision}. "
-            + (f"{count} line change{'s' if count != 1 else ''} to review." if count else
-               "It changes nothing this order carries."))
-        self.revision_banner.show()
 
     def review_revision(self) -> None:
         """Open the revision review; the order is read again after anything was applied."""
@@ -284,7 +261,7 @@ class OrderEditor(QMainWindow):
             with self.store.session() as session:
                 order = read_for_editing(session, self.order_id)
                 next_statuses = allowed_next(session, order)
-                self._seen_change = newest_change(session, order.id)
+                self.seen_change = newest_change(session, order.id)
                 proposal = pending_revision(session, order)
         except USER_ERRORS as exc:
             self._show_unavailable(str(exc))
@@ -298,7 +275,8 @@ class OrderEditor(QMainWindow):
             self.undo_stack.clear()
         self.undo_stack.setClean()
         self._show_order_facts(order, next_statuses)
-        self._show_revision(proposal)
+        self.revision_banner.show_proposal(None if self.read_only else proposal)
+        self.others.banner.hide()  # what it listed is on screen now
         self._refresh()
         self.history_panel.load_order(self.store, self.order_id)
         return True
@@ -394,7 +372,7 @@ class OrderEditor(QMainWindow):
                     order = find_order(session, self.order_id)
                     changes = apply_edit(session, order, edit, who=self.who, expected_version=self.version)
             except StaleOrder as exc:
-                self._stale(str(exc))
+                self.others.ask_after_stale_save(str(exc))
                 return False
             except EditRefused as exc:
                 self._show_refusal(exc.problems)
@@ -410,46 +388,10 @@ class OrderEditor(QMainWindow):
             self.saved.emit(self.order_id)
         return True
 
-    def _stale(self, message: str) -> None:
-        try:
-            with self.store.session() as session:
-                others = changes_since(session, self.order_id, self._seen_change)
-        except USER_ERRORS:
-            others = []
-        box = QMessageBox(QMessageBox.Icon.Warning, "Someone else saved this order", message,
-                          QMessageBox.StandardButton.NoButton, self)
-        box.setObjectName("staleOrderBox")
-        if others:
-            box.setInformativeText("Changed since you opened it:\n" + "\n".join(f"• {line}" for line in others))
-        reload_button = box.addButton("Reload (discard mine)", QMessageBox.ButtonRole.DestructiveRole)
-        reapply_button = box.addButton("Reload, then apply mine again", QMessageBox.ButtonRole.AcceptRole)
-        keep_button = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep_button)
-        box.setEscapeButton(keep_button)
-        box.exec()
-        clicked = box.clickedButton()
-        box.deleteLater()
-        if clicked is reload_button:
-            self.reload_order()
-        elif clicked is reapply_button:
-            self._reapply_mine()
-
-    def _reapply_mine(self) -> None:
-        """The newer order, with this window's changes typed in again as unsaved (and undoable) edits."""
-        header, lines = self.form.changed_fields(), self.lines_model.changed()
-        if not self.reload_order():
-            return
-        self.undo_stack.beginMacro("apply my edits again")
-        for name, text in header.items():
-            self.form.set_by_user(name, text)
-        for line_no, fields in lines.items():
-            row = self.lines_model.row_of(line_no)
-            for name, text in fields.items():
-                if row is not None:
-                    self.lines_model.set_text(row, name, text)
-        self.undo_stack.endMacro()
-        if not self.form.changed_fields() and not self.lines_model.changed():
-            self.undo_stack.setClean()  # theirs already says what mine did
+    def notice_outside_change(self) -> None:
+        """Someone saved something: reload if it was this order and nothing here is unsaved, else say who
+        changed what and offer Reload or Apply mine on top. Nothing is saved until the coordinator saves."""
+        self.others.notice()
 
     def _show_refusal(self, problems: Sequence[FieldProblem]) -> None:
         for problem in problems:
@@ -494,7 +436,7 @@ class OrderEditor(QMainWindow):
                        "\n".join(f"• {reason_}" for reason_ in exc.reasons))
             return False
         except StaleOrder as exc:
-            self._stale(str(exc))
+            self.others.ask_after_stale_save(str(exc))
             return False
         except USER_ERRORS as exc:
             self._tell(QMessageBox.Icon.Warning, "Status not changed", str(exc))
