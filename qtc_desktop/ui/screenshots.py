@@ -1,8 +1,9 @@
 """Pictures of the real window for the README: `python -m qtc_desktop.ui.screenshots [DIR]`.
 
 Runs the app on a fresh sample database (offscreen works) and saves what each list looks
-like, an order's history after a coordinator's edits, and an account page with its history,
-so the README always shows the window as it is.
+like, an order's history after a coordinator's edits, an account page with its history, and
+an order a colleague saved while it had unsaved edits, so the README always shows the window
+as it is.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def make_screenshots(folder: Path) -> list[Path]:
         page = AccountPage(store, account_id)
         page.tabs.setCurrentWidget(page.history)
         saved.append(_save(app, page, folder / "account-page.png"))
+        saved.append(_changed_elsewhere(app, store, folder / "order-changed-elsewhere.png"))
         store.close()
     QApplication.processEvents()
     from qtc_desktop.ui.screenshots_revisions import make_revision_screenshots
@@ -90,12 +92,33 @@ def _edit_an_order(store: Store) -> tuple[int, int]:
     return order_id, account_id
 
 
-def _save(app: QApplication, widget: QWidget, path: Path) -> Path:
+def _changed_elsewhere(app: QApplication, store: Store, path: Path) -> Path:
+    """Dana has typed a PO and delivery instructions when Alex saves a new carrier, service level and warehouse."""
+    with store.session() as session:
+        order_id = session.execute(select(FulfillmentOrder.id).where(FulfillmentOrder.status == OrderStatus.DRAFT)
+                                   .order_by(FulfillmentOrder.id).limit(1)).scalar_one()
+    editor = OrderEditor(store, order_id, COORDINATOR)
+    editor.resize(1360, 820)
+    editor.form.set_by_user("customer_po", "PO-88213")
+    editor.form.set_by_user("instructions", "Call the site manager 30 minutes before arrival.")
+    with store.transaction() as session:
+        apply_edit(session, find_order(session, order_id),
+                   OrderEdit({"carrier": "UPS", "service_level": "Express Saver", "warehouse": "RTM-1"}),
+                   who="Alex Moreno")
+    editor.notice_outside_change()
+    path = _save(app, editor, path, keep_open=True)
+    editor.undo_stack.setClean()  # the picture is taken; Dana's edits need no question on closing
+    editor.close()
+    return path
+
+
+def _save(app: QApplication, widget: QWidget, path: Path, keep_open: bool = False) -> Path:
     widget.show()
     for _ in range(5):
         app.processEvents()
     widget.grab().save(str(path))
-    widget.close()
+    if not keep_open:
+        widget.close()
     return path
 
 
