@@ -166,6 +166,10 @@ class MainWindow(QMainWindow):
         self.action_sample = QAction("Load &Sample Data…", self)
         self.action_sample.setStatusTip("Fill this empty database with realistic sample data")
         self.action_sample.triggered.connect(self.load_sample_data)
+        self.action_team_copy = QAction("Copy to a &Team Database…", self)
+        self.action_team_copy.setObjectName("actionTeamCopy")
+        self.action_team_copy.setStatusTip("Copy this database, history and all, into a team's empty PostgreSQL database")
+        self.action_team_copy.triggered.connect(self.copy_to_team_database)
         self.action_preferences = QAction("&Preferences…", self)
         self.action_preferences.setShortcut(QKeySequence.StandardKey.Preferences)
         if self.action_preferences.shortcut().isEmpty():
@@ -220,6 +224,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_reimport_erp)
         file_menu.addSeparator()
         file_menu.addAction(self.action_sample)
+        file_menu.addAction(self.action_team_copy)
         file_menu.addSeparator()
         file_menu.addAction(self.action_preferences)
         file_menu.addSeparator()
@@ -293,7 +298,7 @@ class MainWindow(QMainWindow):
         if self.empty_banner.isVisible():
             self._update_empty_banner()
         for account_id, page in list(self.order_actions.account_pages.items()):
-            if (changes.many_orders or account_id in changes.accounts) and shiboken6.isValid(page):
+            if (changes.many_orders or changes.many_accounts or account_id in changes.accounts) and shiboken6.isValid(page):
                 page.reload()
         if self.order_actions.editors:
             from qtc_desktop.ui.order_editor import OrderEditor  # loaded already: an editor is open
@@ -455,6 +460,13 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
         self.import_files(paths)
+
+    def copy_to_team_database(self) -> None:
+        from qtc_desktop.ui.team_copy_dialog import TeamCopyDialog
+
+        dialog = TeamCopyDialog(self.store, self.jobs, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def edit_preferences(self) -> None:
         dialog = PreferencesDialog(self.preferences, self)

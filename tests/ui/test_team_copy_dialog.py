@@ -70,3 +70,16 @@ def test_an_unreachable_server_is_named_and_the_preferences_stay(qtbot, filled_s
     qtbot.waitUntil(lambda: dialog.job is None, timeout=60_000)
     assert "Cannot open the database postgresql+psycopg://dana@127.0.0.1:9/qtc" in dialog.message.text()
     assert load_preferences().database_url == ""
+
+
+def test_the_file_menu_opens_the_dialog_on_the_windows_database(qtbot, filled_store: OpenedStore, settings,
+                                                               monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from window_helpers import make_window
+
+    shown: list[TeamCopyDialog] = []
+    monkeypatch.setattr(TeamCopyDialog, "exec", lambda dialog: shown.append(dialog) or 0)
+    window = make_window(qtbot, filled_store, settings)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.action_team_copy in file_menu.actions()
+    window.action_team_copy.trigger()
+    assert len(shown) == 1 and shown[0].store is filled_store and shown[0].jobs is window.jobs

@@ -43,6 +43,7 @@ class OutsideChanges:
     accounts: frozenset[int]
     many_orders: bool  # more orders changed than `orders` lists
     last_at: dt.datetime | None
+    many_accounts: bool = False  # more accounts changed than `accounts` lists
 
     @property
     def summary(self) -> str:
@@ -71,9 +72,9 @@ def changes_after(session: Session, since: Bookmark) -> OutsideChanges | None:
                                    .order_by(func.max(ChangeRecord.id).desc()).limit(10)).scalars())
     orders = _distinct(session, ChangeRecord.order_id, after)
     accounts = _distinct(session, ChangeRecord.account_id, after)
-    many = len(orders) > _MOST_ORDERS
+    many, many_accounts = len(orders) > _MOST_ORDERS, len(accounts) > _MOST_ORDERS
     return OutsideChanges(now, max(now.records - since.records, 1), people, frozenset() if many else orders,
-                          frozenset() if len(accounts) > _MOST_ORDERS else accounts, many, last_at)
+                          frozenset() if many_accounts else accounts, many, last_at, many_accounts)
 
 
 def order_versions(session: Session, order_ids: Collection[int]) -> dict[int, int]:
