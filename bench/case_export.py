@@ -220,8 +220,8 @@ def extra_report(rows: list[dict[str, Any]]) -> list[str]:
     return [
         f"{NAME}: {len(_ids):,} orders, {_lines:,} lines; {shape}; {cells:,} cells written",
         f"{NAME}: seconds, median of {timed}",
-        f"  ours   {rows[0]['ours']:6.2f} = load (orders_to_export) {median('load'):.2f} + prepare (batch, "
-        f"statuses, snapshots, rows) {median('prepare'):.2f} + write (write_xlsx) {median('write'):.2f} "
+        f"  ours   {rows[0]['ours']:6.2f} = load (orders_to_export: ids, numbers) {median('load'):.2f} + prepare "
+        f"(columns read, batch, statuses, snapshots, rows) {median('prepare'):.2f} + write (write_xlsx) {median('write'):.2f} "
         f"+ commit {median('commit'):.2f}",
         f"  floor  {floor_s:6.2f} (bare xlsxwriter, the same cells)",
         f"  write alone: ours {median('write'):.2f} / floor {floor_s:.2f} = {median('write') / floor_s:.2f}x",

@@ -19,42 +19,85 @@ from qtc_desktop.domain import ExportBatch, ExportBatchOrder
 from qtc_desktop.services.exporting.reimport_apply import apply_reimport
 from qtc_desktop.services.exporting.reimport_compare import compare, differs, load_orders
 from qtc_desktop.services.exporting.reimport_plan import Problem, ReimportPlan, SheetChange
+from qtc_desktop.services.exporting.layouts import Layout, SheetLayout
 from qtc_desktop.services.exporting.reimport_sheets import Exported, Found, find_sheet, read_meta, read_sheet
 from qtc_desktop.services.exporting.service import collector_paused
 from qtc_desktop.services.exporting.writer import META_SHEET
-from qtc_desktop.services.importing.reading import UnreadableFile, read_workbook
+from qtc_desktop.services.importing.reading import RawSheet, UnreadableFile, read_workbook
 from qtc_desktop.services.orders.lookup import find_order
 from qtc_desktop.services.progress import Progress
 
 __all__ = ["Problem", "ReimportPlan", "SheetChange", "apply_reimport", "plan_reimport"]
 
 
+class _Reading:
+    """What plan_reimport works out from each sheet as the reader child hands it over.
+
+    The meta sheet comes first: the batch and its snapshots are loaded while the child still
+    reads the other sheets, and each layout sheet that arrives in the layout's order is
+    checked while the child reads the next (one that does not waits for the whole workbook).
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.meta_seen = False
+        self.meta: tuple[int, Layout] | None = None
+        self.problem: Problem | None = None
+        self.batch: ExportBatch | None = None
+        self.versions: dict[int, Exported] = {}
+        self.found: dict[int, Found] = {}
+        self.errors: list[Problem] = []
+        self.checked = 0  # how many of the layout's sheets, in order, have been read
+
+    def arrived(self, sheet: RawSheet) -> None:
+        if sheet.name == META_SHEET and not self.meta_seen:
+            self.start(sheet)
+        elif self.batch is not None and self.meta is not None:
+            layout = self.meta[1]
+            if self.checked < len(layout.sheets) and layout.sheets[self.checked].name == sheet.name:
+                self.check(sheet, layout.sheets[self.checked])
+
+    def start(self, meta_sheet: RawSheet | None) -> None:
+        self.meta_seen = True
+        self.meta, self.problem = read_meta(self.session, meta_sheet)
+        if self.meta is None:
+            return
+        self.batch = self.session.get(ExportBatch, self.meta[0])
+        if self.batch is not None:
+            self.versions = {order_id: Exported(version, snapshot) for order_id, version, snapshot in
+                             self.session.connection().execute(
+                                 select(ExportBatchOrder.order_id, ExportBatchOrder.order_version,
+                                        ExportBatchOrder.snapshot).where(ExportBatchOrder.batch_id == self.batch.id))}
+
+    def check(self, sheet: RawSheet | None, layout: SheetLayout) -> None:
+        assert self.batch is not None
+        self.checked += 1
+        if sheet is None:
+            self.errors.append(Problem(layout.name, None, None, "the sheet is missing from the workbook"))
+        else:
+            self.errors += read_sheet(sheet, layout, self.batch.token, self.versions, self.found)
+
+
 @collector_paused
 def plan_reimport(session: Session, path: Path, progress: Progress | None = None) -> ReimportPlan:
     """Read the workbook and work out every change and conflict; nothing is stored."""
+    reading = _Reading(session)
     try:
-        workbook = read_workbook(path, progress=progress)
+        workbook = read_workbook(path, progress=progress, first=(META_SHEET,), on_sheet=reading.arrived)
     except UnreadableFile as exc:
         return ReimportPlan(path, None, errors=(Problem(None, None, None, str(exc)),))
-    meta, problem = read_meta(session, workbook)
-    if meta is None:
-        return ReimportPlan(path, None, errors=(problem or Problem(None, None, None, "unreadable"),))
-    batch_id, layout = meta
-    batch = session.get(ExportBatch, batch_id)
+    if not reading.meta_seen:
+        reading.start(next((sheet for sheet in workbook.sheets if sheet.name == META_SHEET), None))
+    if reading.meta is None:
+        return ReimportPlan(path, None, errors=(reading.problem or Problem(None, None, None, "unreadable"),))
+    batch_id, layout = reading.meta
+    batch = reading.batch
     if batch is None:
         return ReimportPlan(path, batch_id, errors=(Problem(META_SHEET, None, None, (
             f"export {batch_id} is not known to this database; was it exported from a copy?")),))
-    versions = {order_id: Exported(version, snapshot) for order_id, version, snapshot in session.connection().execute(
-        select(ExportBatchOrder.order_id, ExportBatchOrder.order_version, ExportBatchOrder.snapshot)
-        .where(ExportBatchOrder.batch_id == batch.id))}
-    found: dict[int, Found] = {}
-    errors: list[Problem] = []
-    for sheet_layout in layout.sheets:
-        sheet = find_sheet(workbook, sheet_layout)
-        if sheet is None:
-            errors.append(Problem(sheet_layout.name, None, None, "the sheet is missing from the workbook"))
-            continue
-        errors += read_sheet(sheet, sheet_layout, batch.token, versions, found)
+    for sheet_layout in layout.sheets[reading.checked:]:
+        reading.check(find_sheet(workbook, sheet_layout), sheet_layout)
+    versions, found, errors = reading.versions, reading.found, reading.errors
     if errors:
         return ReimportPlan(path, batch.id, errors=tuple(errors))
     changes: list[SheetChange] = []

@@ -46,8 +46,8 @@ class Found:
     lines: dict[int, dict[str, Cell]] = field(default_factory=dict)
 
 
-def read_meta(session: Session, workbook: RawWorkbook) -> tuple[tuple[int, Layout], None] | tuple[None, Problem]:
-    sheet = next((s for s in workbook.sheets if s.name == META_SHEET), None)
+def read_meta(session: Session, sheet: RawSheet | None) -> tuple[tuple[int, Layout], None] | tuple[None, Problem]:
+    """The export id and layout from the workbook's meta sheet, if it is this database's."""
     if sheet is None:
         return None, Problem(None, None, None, (
             f"this is not a workbook exported by qtc-desktop (its '{META_SHEET}' sheet is missing)"))
@@ -90,8 +90,9 @@ def read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dict
     uncalculated = set(sheet.formulas_without_value)
     problems: list[Problem] = []
     seen: set[tuple[int, int | None]] = set()
+    sheet_name = sheet.name
     for number, row in enumerate(sheet.rows[1:], start=2):
-        if row.count(None) == len(row):  # an empty row
+        if row[key_at] is None and row.count(None) == len(row):  # an empty row
             continue
         version = _integer(row[version_at])
         entry = None
@@ -120,26 +121,35 @@ def read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dict
             if formulas:
                 problems += formulas
                 continue
-        target = found.setdefault(order_id, Found(order_id))
+        target = found.get(order_id)
+        if target is None:
+            target = found[order_id] = Found(order_id)
+        kept = target.header
         for index, name, header in order_columns:
-            cell = (_text(row[index]), number, sheet.name, header)
-            first = target.header.get(name)
+            value = row[index]
+            cell = ("" if value is None else value if value.__class__ is str else _text(value), number, sheet_name,
+                    header)
+            first = kept.get(name)
             if first is None:
-                target.header[name] = cell
+                kept[name] = cell
             elif cell[0] and cell[0] != first[0]:
                 # Nested layouts leave the order's later rows blank; line rows repeat its values, and the
                 # ERP side may have changed (or sorted) any one of them.
                 exported = entry.snapshot.get("order", {}).get(name, "")
                 if first[0] == exported:
-                    target.header[name] = cell
+                    kept[name] = cell
                 elif cell[0] != exported:
                     problems.append(Problem(sheet.name, number, header, (
                         f"this order's rows say different things: '{first[0]}' in row {first[1]}, "
                         f"'{cell[0]}' here; make them the same")))
         if line_id is not None and line_columns:
-            values = target.lines.setdefault(line_id, {})
+            values = target.lines.get(line_id)
+            if values is None:
+                values = target.lines[line_id] = {}
             for index, name, header in line_columns:
-                values[name] = (_text(row[index]), number, sheet.name, header)
+                value = row[index]
+                values[name] = ("" if value is None else value if value.__class__ is str else _text(value), number,
+                                sheet_name, header)
     return problems
 
 

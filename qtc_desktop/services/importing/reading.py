@@ -7,14 +7,16 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import cast
 
 from qtc_desktop.services.errors import QtcError
 from qtc_desktop.services.importing import reading_worker
-from qtc_desktop.services.importing.reading_worker import WorkbookParts
+from qtc_desktop.services.importing.reading_worker import SheetParts, WorkbookParts
 from qtc_desktop.services.importing.sniffing import (
     ReadLimits,
     Refused,
@@ -70,13 +72,16 @@ _HEAD_BYTES = 4096
 _POLL_SECONDS = 0.1  # how soon Cancel takes effect while the child reads
 
 
-def read_workbook(path: Path, *, limits: ReadLimits = ReadLimits(),
-                  progress: Progress | None = None) -> RawWorkbook:
+def read_workbook(path: Path, *, limits: ReadLimits = ReadLimits(), progress: Progress | None = None,
+                  first: tuple[str, ...] = (), on_sheet: Callable[[RawSheet], None] | None = None) -> RawWorkbook:
     """Every worksheet of the file at path; UnreadableFile when it cannot or must not be read.
 
     Every file is parsed in a child process under memory and time limits (see
     reading_worker), CSV included: a 200 MB text file is as able to exhaust memory.
-    progress, if given, can cancel the read: the child is then killed.
+    progress, if given, can cancel the read: the child is then killed. on_sheet, if given,
+    is called with each worksheet of a spreadsheet as soon as the child has read it (those
+    named in `first` first), while the child reads the next: work that needs only that sheet
+    can start. It is not called for a CSV file.
     """
     name = path.name
     try:
@@ -93,14 +98,23 @@ def read_workbook(path: Path, *, limits: ReadLimits = ReadLimits(),
     try:
         if container_of(head) is None:
             refuse_known_non_spreadsheets(name, head)  # before paying for a child process
-        parts = _read_in_child(path, name, limits, progress)
+        delivered: list[tuple[int, RawSheet]] = []
+
+        def arrived(position: int, parts: SheetParts) -> None:
+            delivered.append((position, RawSheet(*parts)))
+            if on_sheet is not None:
+                on_sheet(delivered[-1][1])
+
+        parts = _read_in_child(path, name, limits, progress, first, arrived)
     except Refused as exc:
         raise UnreadableFile(str(exc)) from None
-    sheets = tuple(RawSheet(*sheet) for sheet in parts.sheets)
+    sheets = tuple(sheet for _, sheet in sorted(delivered, key=lambda pair: pair[0])) + tuple(
+        RawSheet(*sheet) for sheet in parts.sheets)
     return RawWorkbook(path, parts.kind, sheets, parts.date1904, tuple(parts.notes))
 
 
-def _read_in_child(path: Path, name: str, limits: ReadLimits, progress: Progress | None) -> WorkbookParts:
+def _read_in_child(path: Path, name: str, limits: ReadLimits, progress: Progress | None, first: tuple[str, ...],
+                   arrived: Callable[[int, SheetParts], None]) -> WorkbookParts:
     """Run reading_worker.run in a fresh interpreter and return what it sends back.
 
     A hostile workbook can make calamine (Rust) allocate hundreds of GB and abort, which
@@ -118,13 +132,13 @@ def _read_in_child(path: Path, name: str, limits: ReadLimits, progress: Progress
     with tempfile.TemporaryDirectory(prefix="qtc-read-") as scratch:
         stderr_path = os.path.join(scratch, "stderr.log")
         process = context.Process(target=reading_worker.run, name=f"qtc-read {name}", daemon=True,
-                                  args=(str(path), name, limits, sender, stderr_path))
+                                  args=(str(path), name, limits, sender, stderr_path, first))
         try:
             process.start()
         finally:
             sender.close()  # the child has its own copy; ours would hide the child's death
         try:
-            outcome = _wait_for(process, receiver, limits, progress)
+            outcome = _wait_for(process, receiver, limits, progress, arrived)
         finally:
             receiver.close()
             if process.is_alive():
@@ -148,9 +162,10 @@ def _read_in_child(path: Path, name: str, limits: ReadLimits, progress: Progress
         raise Refused(f"{name} could not be read safely: the reader {why}")
 
 
-def _wait_for(process: BaseProcess, receiver: Connection, limits: ReadLimits,
-              progress: Progress | None) -> tuple[str, object] | None:
-    """The child's (status, payload), ("timeout", None), or None when it died without a word."""
+def _wait_for(process: BaseProcess, receiver: Connection, limits: ReadLimits, progress: Progress | None,
+              arrived: Callable[[int, SheetParts], None]) -> tuple[str, object] | None:
+    """The child's final (status, payload), ("timeout", None), or None when it died without a word;
+    each sheet sent before the end goes to `arrived`."""
     deadline = time.monotonic() + limits.max_seconds
     while True:
         remaining = deadline - time.monotonic()
@@ -162,9 +177,13 @@ def _wait_for(process: BaseProcess, receiver: Connection, limits: ReadLimits,
         if receiver in ready or (ready and receiver.poll()):
             try:
                 outcome: tuple[str, object] = receiver.recv()
-                return outcome
             except EOFError:
                 return None
+            if outcome[0] != "sheet":
+                return outcome
+            position, sheet = cast(tuple[int, SheetParts], outcome[1])
+            arrived(position, sheet)
+            continue
         if ready:  # the sentinel alone: the child ended without sending anything
             return None
 
