@@ -275,10 +275,9 @@ def scan_worksheet(zf: zipfile.ZipFile, part: str, sheet: str, name: str, limits
     scan = SheetScan()
     big_row = wide_column = 0
     for piece in _pieces(zf, part, patterns):
-        for found in _BIG_ROW.finditer(piece):
-            big_row = max(big_row, _number(found[1]))
-        for found in _WIDE_COLUMN.finditer(piece):
-            wide_column = max(wide_column, _column_number(found[1]))
+        # Every cell past column Z matches: collect the distinct letters in C, convert only those.
+        big_row = max([big_row, *map(_number, set(_BIG_ROW.findall(piece)))])
+        wide_column = max([wide_column, *map(_column_number, set(_WIDE_COLUMN.findall(piece)))])
         if patterns.col_gate in piece:
             _hidden_columns(piece, patterns, scan)
         if patterns.formula_gate in piece:
