@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL
 
 from qtc_desktop.services.sample_data import SampleSummary, load_sample_data
 from qtc_desktop.store import OpenedStore, open_store, resolve_url
-from databases import PostgresDatabases, postgresql_required, postgresql_url
+from databases import PostgresDatabases, postgres_or_skip, postgresql_required, postgresql_url
 
 # A fixed "today" so sample data (quote numbers carry the year) is the same on every run.
 SAMPLE_TODAY = dt.date(2026, 6, 15)
@@ -60,12 +60,6 @@ def postgres_databases() -> Iterator[PostgresDatabases | None]:
 def db_template() -> str | None:
     """The PostgreSQL template a test's database is copied from (None: empty and migrated)."""
     return None
-
-
-def postgres_or_skip(databases: PostgresDatabases | None) -> PostgresDatabases:
-    if databases is None:
-        pytest.skip("no PostgreSQL server: set QTC_TEST_POSTGRESQL_URL (see README, Team mode)")
-    return databases
 
 
 @pytest.fixture

@@ -50,6 +50,13 @@ def parametrize_engines(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("engine_name", ENGINES, scope="module")
 
 
+def postgres_or_skip(databases: PostgresDatabases | None) -> PostgresDatabases:
+    """The server's databases; without a server (never in CI, see QTC_TEST_REQUIRE_POSTGRESQL), a skip."""
+    if databases is None:
+        pytest.skip("no PostgreSQL server: set QTC_TEST_POSTGRESQL_URL (see README, Team mode)")
+    return databases
+
+
 class PostgresDatabases:
     """Makes and drops the test databases on one server, named after this test process."""
 

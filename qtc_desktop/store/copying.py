@@ -17,7 +17,7 @@ from sqlalchemy import Column, Connection, Table, func, insert, select, text, up
 from sqlalchemy.exc import DBAPIError
 
 from qtc_desktop.domain.base import Base
-from qtc_desktop.store.database import Store, describe
+from qtc_desktop.store.database import Store, describe, driver_message
 from qtc_desktop.store.errors import StoreError
 from qtc_desktop.store.journal import bulk_writes
 
@@ -82,7 +82,7 @@ def copy_database(source: Store, target: Store, progress: Progress | None = None
                         + "); nothing was kept.")
     except DBAPIError as exc:
         raise StoreError(f"Copying to {describe(target.url)} failed, and nothing was kept there: "
-                         f"{_first_line(exc)}") from exc
+                         f"{driver_message(exc)}") from exc
     return CopyReport(describe(source.url), describe(target.url), tuple(copied))
 
 
@@ -98,7 +98,7 @@ def _copy_table(reading: Connection, writing: Connection, table: Table, progress
     total = reading.execute(select(func.count()).select_from(table)).scalar_one()
     if table.name in MIGRATION_ROWS:
         writing.execute(table.delete())
-    loops = [column for column in _self_references(table)]
+    loops = _self_references(table)
     done = 0
     progress(table.name, 0, total)
     for rows in _chunks(reading, table):
@@ -140,7 +140,3 @@ def _restart_numbering(connection: Connection, tables: list[Table]) -> None:
             "SELECT setval(pg_get_serial_sequence(:table, :column), "
             f"COALESCE((SELECT MAX({key[0].name}) FROM {table.name}), 0) + 1, false)"
         ), {"table": table.name, "column": key[0].name})
-
-
-def _first_line(exc: DBAPIError) -> str:
-    return str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)

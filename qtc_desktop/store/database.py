@@ -166,12 +166,14 @@ def connection_problem(exc: BaseException, location: str) -> str | None:
     if not isinstance(exc, DBAPIError):
         return None
     if exc.connection_invalidated or isinstance(exc, InterfaceError):
-        return (f"The connection to the database {location} was lost ({_first_line(exc)}). "
+        return (f"The connection to the database {location} was lost ({driver_message(exc)}). "
                 "Nothing of this change was stored; try again when the server is back.")
     if isinstance(exc, OperationalError):
-        return f"The database {location} could not be written: {_first_line(exc)}. Nothing of this change was stored."
+        return f"The database {location} could not be written: {driver_message(exc)}. Nothing of this change was stored."
     return None
 
 
-def _first_line(exc: DBAPIError) -> str:
-    return str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
+def driver_message(exc: BaseException) -> str:
+    """The driver's own words (first line), without SQLAlchemy's wrapping and links."""
+    original = getattr(exc, "orig", None) or exc
+    return " ".join(str(original).split("\n")[0].split()) or type(original).__name__

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import URL
 
-from qtc_desktop.store.database import Store, create_store_engine, sqlite_file
+from qtc_desktop.store.database import Store, create_store_engine, driver_message, sqlite_file
 from qtc_desktop.store.errors import DatabaseTooNew, StoreError
 from qtc_desktop.store.instance_lock import InstanceLock
 
@@ -67,7 +67,7 @@ def _migrate(store: Store, path: Path | None) -> Path | None:
         with store.engine.connect() as connection:
             revision = current_revision(connection)
     except Exception as exc:  # noqa: BLE001 - any driver error means we cannot open it
-        raise StoreError(f"Cannot open the database {store.location}: {_driver_message(exc)}") from exc
+        raise StoreError(f"Cannot open the database {store.location}: {driver_message(exc)}") from exc
     if revision == HEAD_REVISION:
         return None
     backup = None
@@ -83,12 +83,6 @@ def _migrate(store: Store, path: Path | None) -> Path | None:
             log.info("Backed up %s to %s before migrating", path, backup)
     upgrade(store)
     return backup
-
-
-def _driver_message(exc: Exception) -> str:
-    """The driver's own words (first line), without SQLAlchemy's wrapping and links."""
-    original = getattr(exc, "orig", None) or exc
-    return " ".join(str(original).split("\n")[0].split()) or type(original).__name__
 
 
 def current_revision(connection: Connection) -> str | None:

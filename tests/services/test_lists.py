@@ -27,7 +27,7 @@ from qtc_desktop.services.sample_data import load_sample_data
 from qtc_desktop.services.summaries import account_summaries, order_summaries, quote_summaries
 from qtc_desktop.store import OpenedStore, open_store, resolve_url
 
-from databases import PostgresDatabases
+from databases import PostgresDatabases, postgres_or_skip
 
 ALL_ROWS = {"quotes": {"revisions": "all"}}  # the Quotes list shows latest revisions by default
 
@@ -41,9 +41,7 @@ def shared_store(
     if engine_name == "sqlite":
         url = resolve_url(str(tmp_path_factory.mktemp("lists") / "t.sqlite3"))
     else:
-        if postgres_databases is None:
-            pytest.skip("no PostgreSQL server: set QTC_TEST_POSTGRESQL_URL (see README, Team mode)")
-        url = postgres_databases.create()
+        url = postgres_or_skip(postgres_databases).create()
     store = open_store(url)
     try:
         with store.transaction(who="test setup") as session:
