@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from qtc_desktop.domain import ExportBatch, ExportBatchOrder
 from qtc_desktop.services.exporting.reimport_apply import apply_reimport
-from qtc_desktop.services.exporting.reimport_compare import compare, differs, load_orders
+from qtc_desktop.services.exporting.reimport_compare import compare, load_orders
 from qtc_desktop.services.exporting.reimport_plan import Problem, ReimportPlan, SheetChange
 from qtc_desktop.services.exporting.layouts import Layout, SheetLayout
 from qtc_desktop.services.exporting.reimport_sheets import Exported, Found, find_sheet, read_meta, read_sheet
@@ -103,8 +103,7 @@ def plan_reimport(session: Session, path: Path, progress: Progress | None = None
     changes: list[SheetChange] = []
     conflicts: list[SheetChange] = []
     # Only an order with a value that differs from its snapshot can change or conflict: load just those.
-    differing = {order_id: sheet_values for order_id, sheet_values in sorted(found.items())
-                 if differs(versions[order_id].snapshot, sheet_values)}
+    differing = {order_id: sheet_values for order_id, sheet_values in sorted(found.items()) if sheet_values.differs}
     loaded = load_orders(session, list(differing))
     for order_id, sheet_values in differing.items():
         order = loaded.get(order_id) or find_order(session, order_id)

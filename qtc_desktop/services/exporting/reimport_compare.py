@@ -42,20 +42,6 @@ def load_orders(session: Session, order_ids: Sequence[int]) -> dict[int, Fulfill
     return loaded
 
 
-
-def differs(snapshot: dict[str, Any], found: Found) -> bool:
-    """Whether any value in the sheet differs from the snapshot (else _compare finds nothing to do)."""
-    header = snapshot.get("order", {})
-    if any(value[0] != header.get(name, "") for name, value in found.header.items()):
-        return True
-    lines = snapshot.get("lines", {})
-    for found_line, values in found.lines.items():
-        exported_line = lines.get(str(found_line), {})
-        if any(value[0] != exported_line.get(name, "") for name, value in values.items()):
-            return True
-    return False
-
-
 def compare(order: FulfillmentOrder, snapshot: dict[str, Any], found: Found,
              errors: list[Problem]) -> tuple[list[SheetChange], list[SheetChange]]:
     facts = Facts(shipped_quantities(order),

@@ -23,6 +23,8 @@ from qtc_desktop.services.exporting.writer import META_SHEET
 from qtc_desktop.services.identity import database_id
 from qtc_desktop.services.importing.reading import RawSheet, RawWorkbook
 
+_NOTHING: dict[str, Any] = {}  # a snapshot's missing part: read, never written
+
 _UNCALCULATED = ("the cell holds a formula that was never calculated (the program that saved the file does "
                  "not compute formulas); type the value itself, or open and save the file in Excel or LibreOffice")
 
@@ -44,6 +46,9 @@ class Found:
     order_id: int
     header: dict[str, Cell] = field(default_factory=dict)  # column -> (text, row, sheet, header)
     lines: dict[int, dict[str, Cell]] = field(default_factory=dict)
+    # Whether any value kept here differs from the export's snapshot; an order without one can
+    # neither change nor conflict, and is not even loaded.
+    differs: bool = False
 
 
 def read_meta(session: Session, sheet: RawSheet | None) -> tuple[tuple[int, Layout], None] | tuple[None, Problem]:
@@ -125,31 +130,37 @@ def read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dict
         if target is None:
             target = found[order_id] = Found(order_id)
         kept = target.header
+        exported_order = entry.snapshot.get("order", _NOTHING)
         for index, name, header in order_columns:
             value = row[index]
-            cell = ("" if value is None else value if value.__class__ is str else _text(value), number, sheet_name,
-                    header)
+            text = "" if value is None else value if value.__class__ is str else _text(value)
             first = kept.get(name)
             if first is None:
-                kept[name] = cell
-            elif cell[0] and cell[0] != first[0]:
+                kept[name] = (text, number, sheet_name, header)
+                if text != exported_order.get(name, ""):
+                    target.differs = True
+            elif text and text != first[0]:
                 # Nested layouts leave the order's later rows blank; line rows repeat its values, and the
                 # ERP side may have changed (or sorted) any one of them.
-                exported = entry.snapshot.get("order", {}).get(name, "")
+                exported = exported_order.get(name, "")
                 if first[0] == exported:
-                    kept[name] = cell
-                elif cell[0] != exported:
+                    kept[name] = (text, number, sheet_name, header)
+                    target.differs = True
+                elif text != exported:
                     problems.append(Problem(sheet.name, number, header, (
                         f"this order's rows say different things: '{first[0]}' in row {first[1]}, "
-                        f"'{cell[0]}' here; make them the same")))
+                        f"'{text}' here; make them the same")))
         if line_id is not None and line_columns:
             values = target.lines.get(line_id)
             if values is None:
                 values = target.lines[line_id] = {}
+            exported_line = entry.snapshot.get("lines", _NOTHING).get(str(line_id), _NOTHING)
             for index, name, header in line_columns:
                 value = row[index]
-                values[name] = ("" if value is None else value if value.__class__ is str else _text(value), number,
-                                sheet_name, header)
+                text = "" if value is None else value if value.__class__ is str else _text(value)
+                values[name] = (text, number, sheet_name, header)
+                if text != exported_line.get(name, ""):
+                    target.differs = True
     return problems
 
 

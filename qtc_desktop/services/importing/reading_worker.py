@@ -68,7 +68,7 @@ class _XlsxSheet(NamedTuple):
 
 
 def run(path: str, name: str, limits: ReadLimits, sender: Connection, stderr_path: str,
-        first: tuple[str, ...] = ()) -> None:
+        first: tuple[str, ...] = (), speculate: bool = False) -> None:
     """The child's entry point: read, send (status, payload) pairs, exit.
 
     Each worksheet goes as soon as it is read, ("sheet", (its position in the workbook,
@@ -84,7 +84,7 @@ def run(path: str, name: str, limits: ReadLimits, sender: Connection, stderr_pat
     outcome: tuple[str, object]
     try:
         outcome = ("ok", read_file(Path(path), name, limits, first,
-                                   lambda position, sheet: sender.send(("sheet", (position, sheet)))))
+                                   lambda position, sheet: sender.send(("sheet", (position, sheet))), speculate))
     except Refused as exc:
         outcome = ("refused", str(exc))
     except MemoryError:
@@ -134,17 +134,18 @@ Deliver = Callable[[int, SheetParts], None]
 
 
 def read_file(path: Path, name: str, limits: ReadLimits, first: tuple[str, ...] = (),
-              deliver: Deliver | None = None) -> WorkbookParts:
+              deliver: Deliver | None = None, speculate: bool = False) -> WorkbookParts:
     """Every worksheet of an xlsx, xlsm, ods or xls file, or the one sheet of a CSV file.
 
     With `deliver`, each worksheet of a spreadsheet is handed to it (with its position) as
     soon as it is read, those named in `first` first, and left out of what is returned.
+    speculate: parse sheets while they are scanned (see _read_sheets); only in a child process.
     """
     with path.open("rb") as file:
         container = container_of(file.read(len(OLE2_MAGIC)))
     if container is None:
         return read_csv(path, name, limits)
-    return read_spreadsheet(path, name, limits, container, first, deliver)
+    return read_spreadsheet(path, name, limits, container, first, deliver, speculate)
 
 
 _CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
@@ -189,7 +190,7 @@ def read_csv(path: Path, name: str, limits: ReadLimits) -> WorkbookParts:
 
 
 def read_spreadsheet(path: Path, name: str, limits: ReadLimits, container: str, first: tuple[str, ...] = (),
-                     deliver: Deliver | None = None) -> WorkbookParts:
+                     deliver: Deliver | None = None, speculate: bool = False) -> WorkbookParts:
     """Every worksheet of an xlsx, xlsm, ods or xls file, with cells at A1 origin (see read_file)."""
     kept: list[tuple[int, SheetParts]] = []
     xlsx_sheets: dict[str, _XlsxSheet] = {}
@@ -205,14 +206,14 @@ def read_spreadsheet(path: Path, name: str, limits: ReadLimits, container: str, 
             kind = zip_kind(zf, name)
             if kind != "ods":
                 date1904, xlsx_sheets = _xlsx_structure(zf, name)
-                scans = _Scans(zf, xlsx_sheets, name, limits)
+                scans = _Scans(zf, xlsx_sheets, name, limits, extent=not speculate)
         if kind == "xlsm":
             notes.append("Macro-enabled workbook: its macros were not run")
         if date1904:
             notes.append("The workbook uses the 1904 date system (from old Excel for Mac)")
         try:
             count = _read_sheets(path, name, scans, xlsx_sheets, limits, notes, first,
-                                 deliver or (lambda position, sheet: kept.append((position, sheet))))
+                                 deliver or (lambda position, sheet: kept.append((position, sheet))), speculate)
         except python_calamine.PasswordError:
             raise Refused(f"{name} is password-protected; save it without a password and try again") from None
         except python_calamine.CalamineError:
@@ -226,28 +227,42 @@ def read_spreadsheet(path: Path, name: str, limits: ReadLimits, container: str, 
 
 
 class _Scans:
-    """Each xlsx worksheet's scan (see sniffing.scan_worksheet), made once, before calamine reads it."""
+    """Each xlsx worksheet's scan (see sniffing.scan_worksheet), made once.
+
+    Reading speculatively (see _read_sheets), the scans leave out the extent check: the
+    memory limit then guards calamine, and _cells refuses a rectangle over the cell limit.
+    """
 
     def __init__(self, zf: zipfile.ZipFile | None, sheets: dict[str, _XlsxSheet], name: str,
-                 limits: ReadLimits) -> None:
-        self._zf, self._name, self._limits = zf, name, limits
+                 limits: ReadLimits, extent: bool = True) -> None:
+        self._zf, self._name, self._limits, self._extent = zf, name, limits, extent
         # Matched as calamine may match them; a sheet left unscanned would be unguarded.
         members = {member.lower(): member for member in zf.namelist()} if zf is not None else {}
         self._parts = {sheet: members.get(found.part.replace("\\", "/").lower()) for sheet, found in sheets.items()}
         self._done: dict[str, SheetScan] = {}
+        self._extent_checked: set[str] = set()
 
-    def of(self, sheet: str) -> SheetScan:
+    def of(self, sheet: str, *, extent: bool | None = None) -> SheetScan:
+        wanted = self._extent if extent is None else extent
         found = self._done.get(sheet)
-        if found is None:
+        if found is None or (wanted and sheet not in self._extent_checked):
             part = self._parts.get(sheet)
-            found = self._done[sheet] = (scan_worksheet(self._zf, part, sheet, self._name, self._limits)
+            found = self._done[sheet] = (scan_worksheet(self._zf, part, sheet, self._name, self._limits, extent=wanted)
                                          if self._zf is not None and part is not None else SheetScan())
+            if wanted:
+                self._extent_checked.add(sheet)
         return found
 
     def all(self) -> None:
         """Scan every worksheet not scanned yet: one that would be refused refuses the file."""
         for sheet in self._parts:
             self.of(sheet)
+
+    def refuse_any(self) -> None:
+        """Scan every worksheet, extent included: when calamine fails, a sheet the scan refuses
+        is refused (as when every scan came first), not reported damaged."""
+        for sheet in self._parts:
+            self.of(sheet, extent=True)
 
 
 _MAIN_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
@@ -300,47 +315,43 @@ def _local(tag: str) -> str:
 # reads ods and xls too. openpyxl's read-only mode also trusts the sheet's <dimension ref>:
 # written as C5:D6 over data reaching H8, it silently returns 6 rows of 4 columns.
 def _read_sheets(path: Path, name: str, scans: _Scans, xlsx_sheets: dict[str, _XlsxSheet], limits: ReadLimits,
-                 notes: list[str], first: tuple[str, ...], deliver: Deliver) -> int:
+                 notes: list[str], first: tuple[str, ...], deliver: Deliver, speculate: bool) -> int:
     """Deliver each worksheet with its position (those named in `first` first, then in workbook
-    order), each scanned before calamine reads it; how many there were.
+    order), each once its scan has passed; how many there were.
 
-    calamine parses a sheet without holding the GIL: while it parses one on a second thread,
-    this one scans the next sheet and turns the previous one's cells into rows (a 50,000-row
-    workbook is read in about two thirds of the time). A sheet the scan refuses refuses the
+    calamine parses on a second thread, without holding the GIL. Safely (speculate False),
+    it parses a sheet only after the scan has passed it. Speculatively, every parse is queued
+    at once and runs while this thread scans: a sheet whose cells would make calamine
+    allocate without bound then kills this process before its scan can refuse it, and
+    reading.py reads the file again safely to say why. A sheet the scan refuses refuses the
     file even when calamine fails on an earlier sheet, as when every scan came first.
     """
     try:
-        opened = python_calamine.CalamineWorkbook.from_path(str(path))
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
     except BaseException:
-        scans.all()
+        scans.refuse_any()
         raise
-    with opened as book:
-        worksheets: list[tuple[int, python_calamine.SheetMetadata]] = []
-        for position, meta in enumerate(book.sheets_metadata):
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                kind = _sheet_type(meta.typ)
-                notes.append(f"Sheet '{meta.name}' was skipped: it is a {kind}, not a worksheet")
-                continue
-            worksheets.append((position, meta))
-        worksheets.sort(key=lambda found: found[1].name not in first)  # stable: workbook order otherwise
-        parsed: python_calamine.CalamineSheet | None = None
-        with ThreadPoolExecutor(1, thread_name_prefix="calamine") as parser:
-            for index, (position, meta) in enumerate(worksheets):
-                scans.of(meta.name)
-                parsing = parser.submit(book.get_sheet_by_name, meta.name)
-                if meta.name in first:  # wanted at once: not held back behind the next sheet's scan
-                    deliver(position, _sheet_parts(_parsed(parsing, scans), meta, name, scans, xlsx_sheets, limits))
-                    continue
-                if parsed is not None:
-                    before_at, before = worksheets[index - 1]
-                    deliver(before_at, _sheet_parts(parsed, before, name, scans, xlsx_sheets, limits))
-                    parsed = None
-                if index + 1 < len(worksheets):
-                    scans.of(worksheets[index + 1][1].name)
-                parsed = _parsed(parsing, scans)
-        if parsed is not None:
-            position, last = worksheets[-1]
-            deliver(position, _sheet_parts(parsed, last, name, scans, xlsx_sheets, limits))
+    worksheets: list[tuple[int, python_calamine.SheetMetadata]] = []
+    for position, meta in enumerate(book.sheets_metadata):
+        if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+            kind = _sheet_type(meta.typ)
+            notes.append(f"Sheet '{meta.name}' was skipped: it is a {kind}, not a worksheet")
+            continue
+        worksheets.append((position, meta))
+    worksheets.sort(key=lambda found: found[1].name not in first)  # stable: workbook order otherwise
+    parser = ThreadPoolExecutor(1, thread_name_prefix="calamine")
+    queued: list[Future[python_calamine.CalamineSheet]] = []
+    try:
+        if speculate:
+            queued = [parser.submit(book.get_sheet_by_name, meta.name) for _, meta in worksheets]
+        for index, (position, meta) in enumerate(worksheets):
+            scans.of(meta.name)
+            parsing = queued[index] if speculate else parser.submit(book.get_sheet_by_name, meta.name)
+            deliver(position, _sheet_parts(_parsed(parsing, scans), meta, name, scans, xlsx_sheets, limits))
+    finally:
+        # A refusal or failure is reported at once, not after the parses still queued.
+        parser.shutdown(wait=False, cancel_futures=True)
+    book.close()  # when every parse has ended; a failure leaves that to the process's end
     scans.all()
     return len(worksheets)
 
@@ -349,7 +360,7 @@ def _parsed(parsing: Future[python_calamine.CalamineSheet], scans: _Scans) -> py
     try:
         return parsing.result()
     except BaseException:
-        scans.all()  # a sheet the scan would refuse is refused, not reported damaged
+        scans.refuse_any()
         raise
 
 

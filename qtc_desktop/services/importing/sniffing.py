@@ -260,14 +260,16 @@ class _Patterns:
         self.inline = re.compile(rb"<" + p + rb"is\b")
 
 
-def scan_worksheet(zf: zipfile.ZipFile, part: str, sheet: str, name: str, limits: ReadLimits) -> SheetScan:
+def scan_worksheet(zf: zipfile.ZipFile, part: str, sheet: str, name: str, limits: ReadLimits, *,
+                   extent: bool = True) -> SheetScan:
     """Hidden columns, formulas without a cached value and error cells of one worksheet.
 
-    Refuses a sheet whose cells, counted from A1, would exceed limits.max_cells: calamine
-    allocates the whole rectangle at once, and a 5 KB file with cells at A1 and XFD1048576
-    makes it ask for 512 GB and abort the process. The first pass bounds the extent cheaply
-    from all references; only when that bound is too big does a second pass count exactly,
-    and only cells that hold a value, as calamine does (Excel writes styled empty cells).
+    With extent, refuses a sheet whose cells, counted from A1, would exceed limits.max_cells:
+    calamine allocates the whole rectangle at once, and a 5 KB file with cells at A1 and
+    XFD1048576 makes it ask for 512 GB and abort the process. The first pass bounds the
+    extent cheaply from all references; only when that bound is too big does a second pass
+    count exactly, and only cells that hold a value, as calamine does (Excel writes styled
+    empty cells). Without extent (a third of the cost), the caller guards memory otherwise.
     """
     with zf.open(part) as stream:
         root = _ROOT_PREFIX.search(stream.read(_PROLOG_BYTES))
@@ -275,16 +277,17 @@ def scan_worksheet(zf: zipfile.ZipFile, part: str, sheet: str, name: str, limits
     scan = SheetScan()
     big_row = wide_column = 0
     for piece in _pieces(zf, part, patterns):
-        # Every cell past column Z matches: collect the distinct letters in C, convert only those.
-        big_row = max([big_row, *map(_number, set(_BIG_ROW.findall(piece)))])
-        wide_column = max([wide_column, *map(_column_number, set(_WIDE_COLUMN.findall(piece)))])
+        if extent:
+            # Every cell past column Z matches: collect the distinct letters in C, convert only those.
+            big_row = max([big_row, *map(_number, set(_BIG_ROW.findall(piece)))])
+            wide_column = max([wide_column, *map(_column_number, set(_WIDE_COLUMN.findall(piece)))])
         if patterns.col_gate in piece:
             _hidden_columns(piece, patterns, scan)
         if patterns.formula_gate in piece:
             _formulas_without_value(piece, patterns, scan)
         if b't="e"' in piece or b"t='e'" in piece:
             _errors(piece, patterns, scan)
-    if (big_row or 99_999) * (wide_column or 26) > limits.max_cells:
+    if extent and (big_row or 99_999) * (wide_column or 26) > limits.max_cells:
         rows, columns = _value_extent(zf, part, patterns)
         if rows * columns > limits.max_cells:
             raise Refused(f"{name}: sheet '{sheet}' claims {rows:,} rows x {columns:,} columns; "

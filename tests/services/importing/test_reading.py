@@ -10,16 +10,17 @@ import re
 import sys
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qtc_desktop.services.importing import reading
 from qtc_desktop.services.importing.reading import RawSheet, ReadLimits, UnreadableFile, read_workbook
-from qtc_desktop.services.importing.reading_worker import read_csv
-from qtc_desktop.services.importing.sniffing import sniff_delimiter
+from qtc_desktop.services.importing.reading_worker import read_csv, read_file
+from qtc_desktop.services.importing.sniffing import Refused, sniff_delimiter
 from qtc_desktop.services.progress import Cancelled, Progress
 
 if TYPE_CHECKING:
@@ -353,12 +354,71 @@ def test_encrypted_files(quote_files: QuoteFiles) -> None:
 # --- hostile files ---------------------------------------------------------------------
 
 
-def test_cells_at_a1_and_xfd1048576_are_refused_before_parsing(quote_files: QuoteFiles) -> None:
-    # A few KB on disk; calamine would allocate 512 GB for it and abort the whole process.
+def test_cells_at_a1_and_xfd1048576_are_refused_with_the_scans_reason(
+        quote_files: QuoteFiles, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A few KB on disk; calamine would allocate 512 GB for it and abort the whole process. On
+    # Linux the first reader parses speculatively and dies of it; the second scans first.
+    children = spy_on_children(monkeypatch)
     cells = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
     message = refusal(quote_files.minimal_xlsx(quote_files.sheet_xml(cells)))
     assert message == ("quotes.xlsx: sheet 'Lines' claims 1,048,576 rows x 16,384 columns; "
                        "that is not a quote export")
+    assert children == ([(True, "died"), (False, "refused")] if sys.platform == "linux" else [(False, "refused")])
+    assert multiprocessing.active_children() == []
+
+
+def spy_on_children(monkeypatch: pytest.MonkeyPatch, *,
+                    first_dies: bool = False) -> list[tuple[bool, str]]:
+    """Each reader child's (speculate, final status), in order. first_dies: the first child's
+    outcome, whatever it was, is taken as a death (its sheets have been delivered by then)."""
+    children: list[tuple[bool, str]] = []
+    real = reading._run_child
+
+    def run_child(*args: Any, speculate: bool) -> tuple[str, object, int | None, bytes]:
+        status, payload, exit_code, stderr = real(*args, speculate=speculate)
+        children.append((speculate, status))
+        if first_dies and len(children) == 1:
+            return "died", None, -6, b""
+        return status, payload, exit_code, stderr
+
+    monkeypatch.setattr(reading, "_run_child", run_child)
+    return children
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux reads speculatively")
+def test_a_second_safe_reading_delivers_no_sheet_twice(quote_files: QuoteFiles,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    path = quote_files.xlsx({"Lines": quote_files.quote_lines, "Notes": [["a"], ["b"]], "Meta": [["k", "v"]]})
+    plain = read_workbook(path)
+    children = spy_on_children(monkeypatch, first_dies=True)
+    arrived: list[RawSheet] = []
+    again = read_workbook(path, first=("Meta",), on_sheet=arrived.append)
+    assert children == [(True, "ok"), (False, "ok")]
+    assert [sheet.name for sheet in arrived] == ["Meta", "Lines", "Notes"]
+    assert again == plain
+
+
+def test_speculative_and_safe_readings_give_the_same_cells(quote_files: QuoteFiles) -> None:
+    cells = ('<row r="1"><c r="A1" t="inlineStr"><is><t>Net</t></is></c><c r="C1"><f>A2*2</f></c></row>'
+             '<row r="2"><c r="A2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="B2" t="e"><v>#N/A</v></c></row>')
+    cols = '<cols><col min="2" max="3" hidden="1"/></cols>'
+    paths = [quote_files.minimal_xlsx(quote_files.sheet_xml(cells, before=cols), "scanned.xlsx"),
+             quote_files.xlsx({"Lines": quote_files.quote_lines, "Old": [["x"]]}, "two.xlsx",
+                              hidden_columns={"Lines": ["B"]}, hidden_sheets={"Old": "hidden"})]
+    for path in paths:
+        safe, speculative = (read_file(path, path.name, ReadLimits(), speculate=flag) for flag in (False, True))
+        assert speculative == safe
+    assert safe.sheets[0].hidden_columns == {1}
+    scanned = read_file(paths[0], paths[0].name, ReadLimits(), speculate=True).sheets[0]
+    assert (scanned.rows, scanned.hidden_columns, scanned.formulas_without_value) == (
+        [["Net", None, None], ["#DIV/0!", "#N/A", None]], {1, 2}, ((0, 2),))
+
+
+def test_a_sheet_over_the_cell_limit_is_refused_when_read_speculatively(quote_files: QuoteFiles) -> None:
+    # The speculative scan leaves the extent to calamine's own, checked against the same limit.
+    path = quote_files.xlsx({"Lines": [["Quote", "Qty", "Net"]] * 5})
+    with pytest.raises(Refused, match=r"sheet 'Lines' claims 5 rows x 3 columns; that is not a quote export"):
+        read_file(path, path.name, ReadLimits(max_cells=12), speculate=True)
 
 
 def test_far_away_cells_without_values_are_not_counted(quote_files: QuoteFiles) -> None:
