@@ -34,8 +34,9 @@ class _Reading:
     """What plan_reimport works out from each sheet as the reader child hands it over.
 
     The meta sheet comes first: the batch and its snapshots are loaded while the child still
-    reads the other sheets, and each layout sheet that arrives in the layout's order is
-    checked while the child reads the next (one that does not waits for the whole workbook).
+    reads the other sheets, and each of the layout's sheets is checked as it arrives, while
+    the child reads the next (a renamed one waits for the whole workbook). Problems are
+    reported in the layout's order of sheets, whatever the order they were read in.
     """
 
     def __init__(self, session: Session) -> None:
@@ -46,16 +47,15 @@ class _Reading:
         self.batch: ExportBatch | None = None
         self.versions: dict[int, Exported] = {}
         self.found: dict[int, Found] = {}
-        self.errors: list[Problem] = []
-        self.checked = 0  # how many of the layout's sheets, in order, have been read
+        self.checked: dict[str, list[Problem]] = {}  # layout sheet name -> its problems
 
     def arrived(self, sheet: RawSheet) -> None:
         if sheet.name == META_SHEET and not self.meta_seen:
             self.start(sheet)
-        elif self.batch is not None and self.meta is not None:
-            layout = self.meta[1]
-            if self.checked < len(layout.sheets) and layout.sheets[self.checked].name == sheet.name:
-                self.check(sheet, layout.sheets[self.checked])
+        elif self.batch is not None and self.meta is not None and sheet.name not in self.checked:
+            layout = next((found for found in self.meta[1].sheets if found.name == sheet.name), None)
+            if layout is not None:
+                self.check(sheet, layout)
 
     def start(self, meta_sheet: RawSheet | None) -> None:
         self.meta_seen = True
@@ -71,11 +71,13 @@ class _Reading:
 
     def check(self, sheet: RawSheet | None, layout: SheetLayout) -> None:
         assert self.batch is not None
-        self.checked += 1
         if sheet is None:
-            self.errors.append(Problem(layout.name, None, None, "the sheet is missing from the workbook"))
+            self.checked[layout.name] = [Problem(layout.name, None, None, "the sheet is missing from the workbook")]
         else:
-            self.errors += read_sheet(sheet, layout, self.batch.token, self.versions, self.found)
+            self.checked[layout.name] = read_sheet(sheet, layout, self.batch.token, self.versions, self.found)
+
+    def errors(self, layout: Layout) -> list[Problem]:
+        return [problem for sheet in layout.sheets for problem in self.checked.get(sheet.name, [])]
 
 
 @collector_paused
@@ -95,9 +97,10 @@ def plan_reimport(session: Session, path: Path, progress: Progress | None = None
     if batch is None:
         return ReimportPlan(path, batch_id, errors=(Problem(META_SHEET, None, None, (
             f"export {batch_id} is not known to this database; was it exported from a copy?")),))
-    for sheet_layout in layout.sheets[reading.checked:]:
-        reading.check(find_sheet(workbook, sheet_layout), sheet_layout)
-    versions, found, errors = reading.versions, reading.found, reading.errors
+    for sheet_layout in layout.sheets:
+        if sheet_layout.name not in reading.checked:
+            reading.check(find_sheet(workbook, sheet_layout), sheet_layout)
+    versions, found, errors = reading.versions, reading.found, reading.errors(layout)
     if errors:
         return ReimportPlan(path, batch.id, errors=tuple(errors))
     changes: list[SheetChange] = []

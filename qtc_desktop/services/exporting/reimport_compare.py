@@ -53,9 +53,10 @@ def compare(order: FulfillmentOrder, snapshot: dict[str, Any], found: Found,
     for name, value in found.header.items():
         checks.append((COLUMNS[name], None, snapshot.get("order", {}).get(name, ""), value))
     # A tracking number goes on a shipment: one already recorded, or one the sheet's quantities make.
+    found_lines = found.lines()
     ships = bool(order.shipments) or any(values["shipped"][0].strip() not in ("", "0")
-                                         for values in found.lines.values() if "shipped" in values)
-    for found_line, values in found.lines.items():
+                                         for values in found_lines.values() if "shipped" in values)
+    for found_line, values in found_lines.items():
         exported_line = snapshot.get("lines", {}).get(str(found_line), {})
         for name, value in values.items():
             checks.append((COLUMNS[name], found_line, exported_line.get(name, ""), value))

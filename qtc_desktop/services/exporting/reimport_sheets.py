@@ -39,16 +39,28 @@ class Exported(NamedTuple):
 Cell = tuple[str, int, str, str]  # a cell's text, its row, its sheet and its column's header
 
 
+Columns = list[tuple[int, str, str]]  # of a sheet's editable columns: its index, its name and its header
+LineRow = tuple[list[object], int, str, Columns]  # a row holding a line's values, its number, its sheet, its columns
+
+
 @dataclass
 class Found:
     """What the sheet says about one order: its order-level values and each line's."""
 
     order_id: int
     header: dict[str, Cell] = field(default_factory=dict)  # column -> (text, row, sheet, header)
-    lines: dict[int, dict[str, Cell]] = field(default_factory=dict)
+    # The rows that hold each line's values (in a nested layout, one per sheet): kept as rows and
+    # turned into cells (`lines`) only for an order that differs.
+    line_rows: dict[int, list[LineRow]] = field(default_factory=dict)
     # Whether any value kept here differs from the export's snapshot; an order without one can
     # neither change nor conflict, and is not even loaded.
     differs: bool = False
+
+    def lines(self) -> dict[int, dict[str, Cell]]:
+        """Line id -> column -> (text, row, sheet, header); a later sheet's value wins."""
+        return {line_id: {name: (_text(row[index]), number, sheet, header)
+                          for row, number, sheet, columns in rows for index, name, header in columns}
+                for line_id, rows in self.line_rows.items()}
 
 
 def read_meta(session: Session, sheet: RawSheet | None) -> tuple[tuple[int, Layout], None] | tuple[None, Problem]:
@@ -99,11 +111,13 @@ def read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dict
     for number, row in enumerate(sheet.rows[1:], start=2):
         if row[key_at] is None and row.count(None) == len(row):  # an empty row
             continue
-        version = _integer(row[version_at])
+        value = row[version_at]
+        version = int(value) if isinstance(value, float) and value.is_integer() else _integer(value)
         entry = None
         identity = None
         if version is not None:
-            identity = read_key(secret, _text(row[key_at]), version)
+            key = row[key_at]
+            identity = read_key(secret, key if isinstance(key, str) else _text(key), version)
             entry = versions.get(identity[0]) if identity is not None else None
         if identity is None or entry is None or entry.order_version != version:
             problems.append(Problem(sheet.name, number, KEY_HEADER, (
@@ -115,10 +129,14 @@ def read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dict
             problems.append(Problem(sheet.name, number, KEY_HEADER, "this row appears twice in the sheet"))
             continue
         seen.add((order_id, line_id))
-        moved = _moved_key(entry.snapshot, line_id, row, number_at, line_at)
-        if moved:
-            problems.append(Problem(sheet.name, number, KEY_HEADER, moved))
-            continue
+        snapshot = entry.snapshot
+        # Most rows show their key's own order and line number: then nothing was moved.
+        if not ((number_at is None or row[number_at] == snapshot.get("number")) and (
+                line_at is None or line_id is None or row[line_at] == snapshot.get("line_numbers", _NOTHING).get(str(line_id)))):
+            moved = _moved_key(snapshot, line_id, row, number_at, line_at)
+            if moved:
+                problems.append(Problem(sheet.name, number, KEY_HEADER, moved))
+                continue
         if uncalculated:
             # Read as empty, such a cell would clear the field: never silently.
             formulas = [Problem(sheet.name, number, header, _UNCALCULATED)
@@ -130,7 +148,7 @@ def read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dict
         if target is None:
             target = found[order_id] = Found(order_id)
         kept = target.header
-        exported_order = entry.snapshot.get("order", _NOTHING)
+        exported_order = snapshot.get("order", _NOTHING)
         for index, name, header in order_columns:
             value = row[index]
             text = "" if value is None else value if value.__class__ is str else _text(value)
@@ -151,16 +169,19 @@ def read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dict
                         f"this order's rows say different things: '{first[0]}' in row {first[1]}, "
                         f"'{text}' here; make them the same")))
         if line_id is not None and line_columns:
-            values = target.lines.get(line_id)
-            if values is None:
-                values = target.lines[line_id] = {}
-            exported_line = entry.snapshot.get("lines", _NOTHING).get(str(line_id), _NOTHING)
-            for index, name, header in line_columns:
-                value = row[index]
-                text = "" if value is None else value if value.__class__ is str else _text(value)
-                values[name] = (text, number, sheet_name, header)
-                if text != exported_line.get(name, ""):
-                    target.differs = True
+            line_rows = target.line_rows.get(line_id)
+            if line_rows is None:
+                target.line_rows[line_id] = [(row, number, sheet_name, line_columns)]
+            else:
+                line_rows.append((row, number, sheet_name, line_columns))
+            if not target.differs:
+                exported_line = snapshot.get("lines", _NOTHING).get(str(line_id), _NOTHING)
+                for index, name, _ in line_columns:
+                    value = row[index]
+                    if ("" if value is None else value if value.__class__ is str else _text(value)) != (
+                            exported_line.get(name, "")):
+                        target.differs = True
+                        break
     return problems
 
 

@@ -30,6 +30,7 @@ from qtc_desktop.services.importing.sniffing import (
     ReadLimits,
     Refused,
     SheetScan,
+    claimed_rows,
     container_of,
     decode_text,
     explicit_delimiter,
@@ -253,6 +254,10 @@ class _Scans:
                 self._extent_checked.add(sheet)
         return found
 
+    def claimed_rows(self, sheet: str) -> int:
+        part = self._parts.get(sheet)
+        return claimed_rows(self._zf, part) if self._zf is not None and part is not None else 0
+
     def all(self) -> None:
         """Scan every worksheet not scanned yet: one that would be refused refuses the file."""
         for sheet in self._parts:
@@ -316,8 +321,8 @@ def _local(tag: str) -> str:
 # written as C5:D6 over data reaching H8, it silently returns 6 rows of 4 columns.
 def _read_sheets(path: Path, name: str, scans: _Scans, xlsx_sheets: dict[str, _XlsxSheet], limits: ReadLimits,
                  notes: list[str], first: tuple[str, ...], deliver: Deliver, speculate: bool) -> int:
-    """Deliver each worksheet with its position (those named in `first` first, then in workbook
-    order), each once its scan has passed; how many there were.
+    """Deliver each worksheet with its position (those named in `first` first, then by the rows
+    they claim, most first), each once its scan has passed; how many there were.
 
     calamine parses on a second thread, without holding the GIL. Safely (speculate False),
     it parses a sheet only after the scan has passed it. Speculatively, every parse is queued
@@ -338,7 +343,9 @@ def _read_sheets(path: Path, name: str, scans: _Scans, xlsx_sheets: dict[str, _X
             notes.append(f"Sheet '{meta.name}' was skipped: it is a {kind}, not a worksheet")
             continue
         worksheets.append((position, meta))
-    worksheets.sort(key=lambda found: found[1].name not in first)  # stable: workbook order otherwise
+    # Those named in `first`, then those that claim the most rows: the work the caller does on a
+    # sheet as it arrives grows with its rows, and is best done while calamine parses the rest.
+    worksheets.sort(key=lambda found: (found[1].name not in first, -scans.claimed_rows(found[1].name)))
     parser = ThreadPoolExecutor(1, thread_name_prefix="calamine")
     queued: list[Future[python_calamine.CalamineSheet]] = []
     try:
@@ -346,6 +353,8 @@ def _read_sheets(path: Path, name: str, scans: _Scans, xlsx_sheets: dict[str, _X
             queued = [parser.submit(book.get_sheet_by_name, meta.name) for _, meta in worksheets]
         for index, (position, meta) in enumerate(worksheets):
             scans.of(meta.name)
+            if speculate and meta.name not in first:
+                scans.all()  # the rest too, while calamine parses: this thread then only converts cells
             parsing = queued[index] if speculate else parser.submit(book.get_sheet_by_name, meta.name)
             deliver(position, _sheet_parts(_parsed(parsing, scans), meta, name, scans, xlsx_sheets, limits))
     finally:

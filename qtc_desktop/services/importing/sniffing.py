@@ -295,6 +295,16 @@ def scan_worksheet(zf: zipfile.ZipFile, part: str, sheet: str, name: str, limits
     return scan
 
 
+_DIMENSION = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?dimension\s+ref\s*=\s*["'][A-Za-z$]*\d*:?[A-Za-z$]*(\d+)["']""")
+
+
+def claimed_rows(zf: zipfile.ZipFile, part: str) -> int:
+    """The rows a worksheet's <dimension> claims (0 without one): a hint, not to be trusted."""
+    with zf.open(part) as stream:
+        found = _DIMENSION.search(stream.read(4096))
+    return int(found[1]) if found else 0
+
+
 def _pieces(zf: zipfile.ZipFile, part: str, patterns: _Patterns) -> Iterator[bytes]:
     """The part unpacked in pieces that end after a row, so that no cell is split in two."""
     with zf.open(part) as stream:

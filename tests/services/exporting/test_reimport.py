@@ -301,6 +301,24 @@ def _forge(key: str) -> str:
     return key[:-1] + ("0" if key[-1] != "0" else "1")
 
 
+def test_problems_are_listed_in_the_layouts_sheet_order(erp: Erp) -> None:
+    # The reader hands over the Lines sheet (more rows) before the Orders sheet; the report
+    # still goes sheet by sheet as the workbook shows them, each sheet's rows in order.
+    path = erp.export()
+    book = ErpWorkbook(path)
+    for sheet_name, order, line in (("Lines", erp.goods, erp.goods_line), ("Orders", erp.other, None),
+                                    ("Orders", erp.goods, None)):
+        key = book.cell(sheet_name, order, "qtc key", line)
+        key.value = _forge(str(key.value))
+    book.save()
+    plan = erp.preview(path)
+    assert [(problem.sheet, problem.column) for problem in plan.errors] == [
+        ("Orders", "qtc key"), ("Orders", "qtc key"), ("Lines", "qtc key")]
+    orders_rows = [problem.row for problem in plan.errors[:2]]
+    assert orders_rows == sorted(orders_rows)
+    assert plan.errors[2].row == book.row("Lines", erp.goods, erp.goods_line)
+
+
 @pytest.mark.parametrize("damage", ["forged key", "changed version", "copied row", "blank key"])
 def test_a_damaged_or_forged_row_refuses_the_whole_file(erp: Erp, damage: str) -> None:
     path = erp.export()
