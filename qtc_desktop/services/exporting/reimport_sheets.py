@@ -131,8 +131,9 @@ def read_sheet(sheet: RawSheet, layout: SheetLayout, secret: str, versions: dict
         seen.add((order_id, line_id))
         snapshot = entry.snapshot
         # Most rows show their key's own order and line number: then nothing was moved.
+        line_numbers = snapshot.get("line_numbers", _NOTHING)
         if not ((number_at is None or row[number_at] == snapshot.get("number")) and (
-                line_at is None or line_id is None or row[line_at] == snapshot.get("line_numbers", _NOTHING).get(str(line_id)))):
+                line_at is None or line_id is None or row[line_at] == line_numbers.get(str(line_id)))):
             moved = _moved_key(snapshot, line_id, row, number_at, line_at)
             if moved:
                 problems.append(Problem(sheet.name, number, KEY_HEADER, moved))
