@@ -183,6 +183,8 @@ class ExportDialog(QDialog):
         self.layout_note = _label("layoutNote", grey=True)
         self.csv_box = QCheckBox("Also write a CSV file of each sheet")
         self.csv_box.setObjectName("alsoCsv")
+        self.csv_box.setToolTip("UTF-8 CSV beside the workbook. Text that starts like a formula (=, +, -, @) gets a "
+                                "leading apostrophe there, so that a spreadsheet app keeps it text.")
         self.csv_box.setChecked(str(settings.value("export/csv", "false")) == "true")
         form = QFormLayout()
         layout_label = QLabel("La&yout:")

@@ -61,14 +61,27 @@ def write_xlsx(path: Path, sheets: Sequence[SheetRows], meta: Mapping[str, str],
             workbook.close()
 
 
+# A CSV cell has no Text format: Excel and LibreOffice take text starting with one of these as a
+# formula ("-PO-17" too, which shows #NAME?). A leading apostrophe keeps it text, as OWASP advises.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def write_csv(path: Path, sheet: SheetRows) -> None:
-    """One sheet as UTF-8 CSV (with a BOM, which Excel needs to read it as UTF-8)."""
+    """One sheet as UTF-8 CSV (with a BOM, which Excel needs to read it as UTF-8).
+
+    Text that starts like a formula gets a leading apostrophe; numbers and dates (-2 in
+    Quantity Change) are written as they are, since a spreadsheet reads them as values.
+    """
     with _replacing(path) as temporary:
         with temporary.open("w", encoding="utf-8-sig", newline="") as stream:
             writer = csv.writer(stream)
-            writer.writerow([header for _, header in sheet.layout.columns] + [KEY_HEADER, VERSION_HEADER])
+            writer.writerow([_csv_text(header) for _, header in sheet.layout.columns] + [KEY_HEADER, VERSION_HEADER])
             for row in sheet.rows:
-                writer.writerow([show(value) for value in row])
+                writer.writerow([_csv_text(value) if isinstance(value, str) else show(value) for value in row])
+
+
+def _csv_text(text: str) -> str:
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 class _Formats:

@@ -306,7 +306,39 @@ def test_the_csv_of_each_sheet_holds_the_same_values(sample_store: OpenedStore, 
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the BOM
         with path.open(encoding="utf-8-sig", newline="") as stream:
             records = list(csv.reader(stream))
-        assert records == [[cell_text(cell) for cell in row] for row in rows], name
+        assert records == [[csv_text(cell) for cell in row] for row in rows], name
+
+
+def csv_text(cell: object) -> str:
+    """A workbook cell as its CSV holds it: text that starts like a formula after an apostrophe."""
+    if isinstance(cell, str) and cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + cell
+    return cell_text(cell)
+
+
+def test_text_that_starts_like_a_formula_stays_text_in_the_csv(sample_store: OpenedStore, tmp_path: Path) -> None:
+    [number] = sample_numbers(sample_store, OrderStatus.READY, 1, lambda o: o.quote.type is QuoteType.AMENDMENT)
+    tricky = {"customer_po": "-PO-2026/17", "instructions": "=HYPERLINK(\"http://example.com\")",
+              "ship_to_name": "@Northwind Hub", "carrier": "+DHL", "contact_name": "- Dana", "warehouse": "Main"}
+    with sample_store.transaction(who="test setup") as session:
+        order = find_order(session, number)
+        apply_edit(session, order, OrderEdit(tricky), who="maria")
+        line = order.lines[0]
+        line.action, line.prior_quantity, line.delta = ProvisioningAction.DECREASE, Decimal(25), Decimal(-2)
+    result = export(sample_store, [number], tmp_path / "erp.xlsx", "generic", csv=True)
+    orders_csv, lines_csv = result.csv_files
+    with orders_csv.open(encoding="utf-8-sig", newline="") as stream:
+        headers, row = list(csv.reader(stream))[:2]
+    cells = dict(zip(headers, row))
+    assert (cells["Customer PO"], cells["Instructions"], cells["Ship-to Name"], cells["Carrier"],
+            cells["Contact"], cells["Warehouse"]) == (
+        "'-PO-2026/17", "'=HYPERLINK(\"http://example.com\")", "'@Northwind Hub", "'+DHL", "'- Dana", "Main")
+    with lines_csv.open(encoding="utf-8-sig", newline="") as stream:
+        headers, row = list(csv.reader(stream))[:2]
+    assert dict(zip(headers, row))["Quantity Change"] == "-2"  # a number, not text: as it is
+    # The workbook keeps the text exactly, in cells formatted as Text.
+    workbook_headers, workbook_row = rows_of(result.path, "Orders")[:2]
+    assert dict(zip(workbook_headers, workbook_row))["Customer PO"] == "-PO-2026/17"
 
 
 def test_an_export_replaces_an_existing_file_by_renaming_a_finished_one(
