@@ -22,6 +22,12 @@ from qtc_desktop.store.journal import JournalledSession, guard_statements, recor
 ENV_DATABASE_URL = "QTC_DATABASE_URL"
 APP_NAME = "qtc-desktop"
 CONNECT_TIMEOUT_SECONDS = 8
+# A server that vanishes in the middle of a query (a dropped network, a VPN gone with a
+# sleeping laptop) is noticed in about half a minute, not after the system's two hours:
+# TCP keepalives while waiting for an answer, and a limit on unacknowledged sends (libpq
+# ignores tcp_user_timeout where the system lacks it). A slow query is not cut short.
+PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+                 "tcp_user_timeout": 30_000}
 
 
 def default_database_path() -> Path:
@@ -86,7 +92,7 @@ def create_store_engine(url: URL, **kwargs: Any) -> Engine:
     if url.get_backend_name() == "postgresql":
         # An unreachable server is said within seconds, not after the system's TCP timeout;
         # the server's own view (pg_stat_activity) names the program.
-        connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": APP_NAME}
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": APP_NAME, **PG_KEEPALIVES}
         kwargs["connect_args"] = {**connect_args, **kwargs.get("connect_args", {})}
     try:
         engine = create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite", **kwargs)

@@ -10,7 +10,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from qtc_desktop.domain import Account, ChangeSource, FulfillmentOrder
 from qtc_desktop.store import OpenedStore, StoreError, describe, open_store, resolve_url
-from qtc_desktop.store.database import ENV_DATABASE_URL, default_database_path, sqlite_file
+from qtc_desktop.store.database import (
+    CONNECT_TIMEOUT_SECONDS,
+    ENV_DATABASE_URL,
+    PG_KEEPALIVES,
+    default_database_path,
+    sqlite_file,
+)
 from qtc_desktop.store.journal import bulk_writes, recording
 
 
@@ -132,3 +138,16 @@ def test_second_save_of_a_stale_order_is_refused(sample_store: OpenedStore) -> N
         order = session.scalars(by_number).one()
         assert order.carrier == "DHL"
         assert order.version == 2
+
+
+@pytest.mark.postgresql_only
+def test_a_server_that_vanishes_mid_query_is_noticed_within_a_minute(store: OpenedStore) -> None:
+    with store.engine.connect() as connection:
+        parameters = connection.connection.driver_connection.info.get_parameters()  # type: ignore[union-attr]
+        (name,) = connection.execute(text("SELECT application_name FROM pg_stat_activity WHERE pid = "
+                                          "pg_backend_pid()")).one()
+    assert {key: parameters.get(key) for key in PG_KEEPALIVES} == {
+        "keepalives": "1", "keepalives_idle": "10", "keepalives_interval": "5", "keepalives_count": "3",
+        "tcp_user_timeout": "30000"}
+    assert (parameters.get("connect_timeout"), name) == (str(CONNECT_TIMEOUT_SECONDS), "qtc-desktop")
+
