@@ -58,7 +58,9 @@ def actions_for(session: Session, quote: Quote) -> list[Action]:
     positions = _positions(session, quote)
     contract_end = max((p.end_date for p in positions.values() if p.end_date), default=None)
     actions = [_line_action(quote, line, positions, contract_end) for line in quote.lines]
-    return _pair_swaps(actions) if quote.type is QuoteType.AMENDMENT else actions
+    if quote.type is not QuoteType.AMENDMENT:
+        return actions
+    return _pair_swaps(actions, [(line.product_family or "").strip().casefold() for line in quote.lines])
 
 
 @dataclass(frozen=True)
@@ -112,13 +114,25 @@ def _line_action(quote: Quote, line: QuoteLine, positions: dict[str, _Position],
     return Action(line.product_code, kind, prior, new, effective, end)
 
 
-def _pair_swaps(actions: list[Action]) -> list[Action]:
-    """One product removed and another added in the same amendment is a swap of the two."""
+def _pair_swaps(actions: list[Action], families: list[str]) -> list[Action]:
+    """A product removed and another added in the same amendment is a swap of the two when they
+    are of one product family ("" when the quote does not say), or when they are the only removal
+    and the only addition left and no family says otherwise. Anything less sure stays a removal
+    and an addition, which provisions the same quantities."""
     removed = [i for i, action in enumerate(actions) if action.action is A.REMOVE]
     added = [i for i, action in enumerate(actions) if action.action is A.ADD]
+    pairs: list[tuple[int, int]] = []
+    for old in list(removed):
+        new = next((new for new in added if families[old] and families[new] == families[old]), None)
+        if new is not None:
+            pairs.append((old, new))
+            removed.remove(old)
+            added.remove(new)
+    if len(removed) == len(added) == 1 and not (families[removed[0]] and families[added[0]]):
+        pairs.append((removed[0], added[0]))
     swapped = list(actions)
-    for old, new in zip(removed, added):
-        for index in (old, new):
+    for pair in pairs:
+        for index in pair:
             action = actions[index]
             swapped[index] = Action(action.product, A.SWAP, action.prior_quantity, action.new_quantity,
                                     action.effective_date, action.end_date)

@@ -20,10 +20,11 @@ ACCOUNT = ["001Nw00000AbCdE", "Northwind Traders Ltd"]
 START, CONTRACT_END = dt.date(2026, 9, 1), dt.date(2027, 6, 30)
 
 
-def import_rows(store: OpenedStore, tmp_path: Path, rows: list[list[object]], capsys: pytest.CaptureFixture[str]) -> None:
+def import_rows(store: OpenedStore, tmp_path: Path, rows: list[list[object]], capsys: pytest.CaptureFixture[str],
+                headers: list[str] = HEADERS) -> None:
     path = tmp_path / f"quotes-{len(list(tmp_path.iterdir()))}.xlsx"
     workbook = openpyxl.Workbook()
-    workbook.active.append(HEADERS)
+    workbook.active.append(headers)
     for row in rows:
         workbook.active.append(row)
     workbook.save(path)
@@ -92,6 +93,42 @@ def test_one_product_out_and_another_in_is_a_swap(contracted: OpenedStore, tmp_p
     found = actions(contracted, "Q-AM-3", capsys)
     assert (found["SUB-CLOUD"]["action"], found["SUB-CLOUD"]["delta"]) == ("swap", -25)
     assert (found["SUB-CLOUD-PRO"]["action"], found["SUB-CLOUD-PRO"]["delta"]) == ("swap", 25)
+
+
+def test_swaps_pair_products_of_one_family_and_nothing_else(contracted: OpenedStore, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # Listed so that pairing in quote order would swap cloud for backup: the families decide.
+    rows = [["Q-AM-4", "Amendment", *ACCOUNT, "C-100", "SUB-CLOUD", 0, None, START, None, "Cloud"],
+            ["Q-AM-4", "Amendment", *ACCOUNT, "C-100", "SUB-BACKUP", 0, None, START, None, "Backup"],
+            ["Q-AM-4", "Amendment", *ACCOUNT, "C-100", "SUB-BACKUP-PLUS", 10, None, START, None, "backup "],
+            ["Q-AM-4", "Amendment", *ACCOUNT, "C-100", "SUB-CLOUD-PRO", 25, None, START, None, "Cloud"],
+            ["Q-AM-4", "Amendment", *ACCOUNT, "C-100", "SUB-SECURITY", 5, None, START, None, "Security"]]
+    import_rows(contracted, tmp_path, rows, capsys, HEADERS + ["Product Family"])
+    found = actions(contracted, "Q-AM-4", capsys)
+    assert {product: (entry["action"], entry["delta"]) for product, entry in found.items()} == {
+        "SUB-CLOUD": ("swap", -25), "SUB-CLOUD-PRO": ("swap", 25), "SUB-BACKUP": ("swap", -10),
+        "SUB-BACKUP-PLUS": ("swap", 10), "SUB-SECURITY": ("add", 5)}
+
+
+def test_a_removal_and_an_addition_of_different_families_are_no_swap(
+        contracted: OpenedStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [["Q-AM-5", "Amendment", *ACCOUNT, "C-100", "SUB-BACKUP", 0, None, START, None, "Backup"],
+            ["Q-AM-5", "Amendment", *ACCOUNT, "C-100", "SUB-SECURITY", 5, None, START, None, "Security"]]
+    import_rows(contracted, tmp_path, rows, capsys, HEADERS + ["Product Family"])
+    found = actions(contracted, "Q-AM-5", capsys)
+    assert (found["SUB-BACKUP"]["action"], found["SUB-SECURITY"]["action"]) == ("remove", "add")
+
+
+def test_without_families_only_a_lone_removal_and_addition_are_a_swap(
+        contracted: OpenedStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [["Q-AM-6", "Amendment", *ACCOUNT, "C-100", "SUB-CLOUD", 0, None, START, None],
+            ["Q-AM-6", "Amendment", *ACCOUNT, "C-100", "SUB-BACKUP", 0, None, START, None],
+            ["Q-AM-6", "Amendment", *ACCOUNT, "C-100", "SUB-CLOUD-PRO", 25, None, START, None],
+            ["Q-AM-6", "Amendment", *ACCOUNT, "C-100", "SUB-SECURITY", 5, None, START, None]]
+    import_rows(contracted, tmp_path, rows, capsys)
+    found = actions(contracted, "Q-AM-6", capsys)
+    assert {product: entry["action"] for product, entry in found.items()} == {
+        "SUB-CLOUD": "remove", "SUB-BACKUP": "remove", "SUB-CLOUD-PRO": "add", "SUB-SECURITY": "add"}
 
 
 def test_a_renewal_extends_and_its_quantity_changes_are_increases_or_decreases(
