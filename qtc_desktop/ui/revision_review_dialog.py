@@ -219,7 +219,7 @@ def _proposal_item(line: LineProposal, proposal: RevisionProposal) -> QTreeWidge
 
 def _detail(line: LineProposal, proposal: RevisionProposal) -> str:
     if line.kind == "changed":
-        text = ", ".join(f"{change.field.replace('_', ' ')} {change.current or '(blank)'} → "
+        text = ", ".join(f"{change.label} {change.current or '(blank)'} → "
                          f"{change.proposed or '(blank)'}" for change in line.fields)
     elif line.kind == "added":
         text = f"new in revision {proposal.to_revision}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -77,7 +78,7 @@ def create_order(session: Session, quote_number: str, *, who: str, revision: int
     )
     for line, action in zip(quote.lines, actions):
         kind, serialized = infer_kind(line, rules, under_contract=bool(action and action.prior_quantity))
-        order.lines.append(_order_line(line, kind, serialized, action))
+        order.lines.append(order_line_for(line, kind, serialized, action))
     with recording(session, who=who, source=ChangeSource.USER_EDIT, reason=f"Created from quote {quote.number}"):
         session.add(order)
     return order
@@ -88,27 +89,36 @@ _ACTS_ON_DELTA = frozenset({ProvisioningAction.ADD, ProvisioningAction.INCREASE,
                             ProvisioningAction.REMOVE, ProvisioningAction.SWAP, ProvisioningAction.CANCEL})
 
 
-def _order_line(line: QuoteLine, kind: FulfillmentKind, serialized: bool, action: Action | None) -> FulfillmentOrderLine:
+def order_line_for(line: QuoteLine, kind: FulfillmentKind, serialized: bool, action: Action | None) -> FulfillmentOrderLine:
     """A quote line as an order line; on an amendment, renewal or cancellation, as its action."""
+    return FulfillmentOrderLine(quote_line=line, line_no=line.line_no, kind=kind, serialized=serialized,
+                                serial_numbers=[], extra={}, **line_values(line, kind, action))
+
+
+def line_values(line: QuoteLine, kind: FulfillmentKind, action: Action | None) -> dict[str, Any]:
+    """What an order line of this kind takes from the quote line (see QUOTE_DRIVEN), as created."""
     provision = kind is FulfillmentKind.PROVISION
-    order_line = FulfillmentOrderLine(
-        quote_line=line, line_no=line.line_no, product_code=line.product_code, product_name=line.product_name,
-        kind=kind, quantity=line.quantity, serialized=serialized, serial_numbers=[],
-        subscription_start=line.start_date if provision else None,
-        subscription_end=line.end_date if provision else None, extra={})
+    values: dict[str, Any] = {
+        "product_code": line.product_code, "product_name": line.product_name, "quantity": line.quantity,
+        "subscription_start": line.start_date if provision else None,
+        "subscription_end": line.end_date if provision else None,
+        "action": None, "prior_quantity": None, "delta": None, "effective_date": None}
     if action is None:
-        return order_line
+        return values
     # The order carries the delta: what to provision, take away or renew, and from when.
-    order_line.action = action.action
-    order_line.prior_quantity = action.prior_quantity
-    order_line.delta = action.delta
-    order_line.effective_date = action.effective_date
+    values.update(action=action.action, prior_quantity=action.prior_quantity, delta=action.delta,
+                  effective_date=action.effective_date)
     if action.action in _ACTS_ON_DELTA and action.delta:
-        order_line.quantity = abs(action.delta)
+        values["quantity"] = abs(action.delta)
     if provision:
-        order_line.subscription_start = action.effective_date or order_line.subscription_start
-        order_line.subscription_end = action.end_date
-    return order_line
+        values["subscription_start"] = action.effective_date or values["subscription_start"]
+        values["subscription_end"] = action.end_date
+    return values
+
+
+# The order line's fields that follow from its quote line (and its action): what a new revision may change.
+QUOTE_DRIVEN = ("product_code", "product_name", "quantity", "subscription_start", "subscription_end", "action",
+                "prior_quantity", "delta", "effective_date")
 
 
 def _next_number(session: Session) -> str:

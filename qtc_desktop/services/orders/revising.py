@@ -19,25 +19,27 @@ from sqlalchemy.orm import Session, selectinload
 
 from qtc_desktop.domain import (
     ChangeSource,
-    FulfillmentKind,
     FulfillmentOrder,
     FulfillmentOrderLine,
     OrderStatus,
     ProductRule,
     Quote,
     QuoteLine,
+    QuoteType,
 )
 from qtc_desktop.domain.values import show
 from qtc_desktop.services.errors import QtcError
-from qtc_desktop.services.orders.creation import infer_kind
+from qtc_desktop.services.changes.actions import Action, actions_for
+from qtc_desktop.services.orders.creation import QUOTE_DRIVEN, infer_kind, line_values, order_line_for
 from qtc_desktop.services.orders.history import flush_checked, stale_order
 from qtc_desktop.services.orders.shipping import shipped_quantities
 from qtc_desktop.store.journal import recording
 
 CLOSED = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED})
-# Quote line field -> the order line field it feeds (dates only on subscription lines).
-_CARRIED = {"product_code": "product_code", "product_name": "product_name", "quantity": "quantity"}
-_DATES = {"start_date": "subscription_start", "end_date": "subscription_end"}
+
+
+# An amendment line's action fields as the editor and the export name them.
+_LABELS = {"action": "provisioning action", "delta": "quantity change"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class FieldChange:
     field: str  # the order line's field
     current: str  # on the order now
     proposed: str  # what the revision says
+
+    @property
+    def label(self) -> str:
+        return _LABELS.get(self.field, self.field.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -63,8 +69,7 @@ class LineProposal:
             return f"add line {self.line_no} {self.product_code}"
         if self.kind == "removed":
             return f"remove line {self.line_no} {self.product_code}"
-        detail = ", ".join(f"{f.field.replace('_', ' ')} {f.current or '(blank)'} → {f.proposed or '(blank)'}"
-                           for f in self.fields)
+        detail = ", ".join(f"{f.label} {f.current or '(blank)'} → {f.proposed or '(blank)'}" for f in self.fields)
         return f"line {self.line_no} {self.product_code}: {detail}"
 
 
@@ -90,7 +95,7 @@ def pending_revision(session: Session, order: FulfillmentOrder) -> RevisionPropo
     if latest is None:
         return None
     return RevisionProposal(order.number, latest.number, order.quote.revision, latest.revision,
-                            tuple(_proposals(order, latest)))
+                            tuple(_proposals(order, latest, _actions(session, order, latest))))
 
 
 def apply_revision(session: Session, order: FulfillmentOrder, keys: Collection[str] | None = None, *, who: str,
@@ -105,7 +110,8 @@ def apply_revision(session: Session, order: FulfillmentOrder, keys: Collection[s
     latest = _latest_revision(session, order)
     if latest is None:
         raise QtcError(f"Order {order.number} already follows the newest revision of quote {order.quote.number}.")
-    proposals = _proposals(order, latest)
+    actions = _actions(session, order, latest)  # before anything changes: it queries
+    proposals = _proposals(order, latest, actions)
     known = {proposal.key for proposal in proposals}
     unknown = sorted(set(keys or ()) - known)
     if unknown:
@@ -121,9 +127,9 @@ def apply_revision(session: Session, order: FulfillmentOrder, keys: Collection[s
                    reason=f"{latest.number} rev {order.quote.revision} → rev {latest.revision}"):
         new_lines = _by_key(latest.lines)
         for proposal in chosen:
-            _apply(order, proposal, new_lines, rules)
+            _apply(order, proposal, new_lines, rules, actions)
             done.append(str(proposal))
-        _relink_unchanged(order, latest, everything=follow)
+        _relink_unchanged(order, latest, actions, everything=follow)
         if follow or len(chosen) == len(proposals):
             order.quote = latest
             done.append(f"follows {latest.number} revision {latest.revision}")
@@ -153,7 +159,23 @@ def _by_key(lines: Collection[QuoteLine]) -> dict[tuple[str, ...], QuoteLine]:
     return {_key(line): line for line in lines}
 
 
-def _proposals(order: FulfillmentOrder, latest: Quote) -> list[LineProposal]:
+# Quote line id -> what the line asks against the contract (amendments, renewals, cancellations only).
+Actions = dict[int, Action]
+
+
+def _actions(session: Session, order: FulfillmentOrder, latest: Quote) -> Actions:
+    """The actions of every revision the order's lines come from, and of the newest: an amendment
+    order line carries its action's delta, which a new revision's quantity changes."""
+    quotes = {quote.id: quote for quote in [order.quote, latest, *(line.quote_line.quote for line in order.lines
+                                                                    if line.quote_line is not None)]}
+    found: Actions = {}
+    for quote in quotes.values():
+        if quote.type is not QuoteType.NEW:
+            found.update((line.id, action) for line, action in zip(quote.lines, actions_for(session, quote)))
+    return found
+
+
+def _proposals(order: FulfillmentOrder, latest: Quote, actions: Actions) -> list[LineProposal]:
     new_lines = _by_key(latest.lines)
     # Lines in and out are those since the order's revision: one the coordinator kept or left out
     # when following an earlier revision is not asked about again.
@@ -178,7 +200,7 @@ def _proposals(order: FulfillmentOrder, latest: Quote) -> list[LineProposal]:
                                           blocked=blocked))
             continue
         matched.add(key)
-        fields = tuple(_field_changes(line, line.quote_line, new))
+        fields = tuple(_field_changes(line, line.quote_line, new, actions))
         if fields:
             quantity = next((f for f in fields if f.field == "quantity"), None)
             done = shipped.get(line.id, Decimal(0))
@@ -194,17 +216,13 @@ def _proposals(order: FulfillmentOrder, latest: Quote) -> list[LineProposal]:
     return sorted(proposals, key=lambda p: (p.line_no, p.key))
 
 
-def _field_changes(line: FulfillmentOrderLine, old: QuoteLine, new: QuoteLine) -> list[FieldChange]:
-    """What the quote changed between its revisions, as changes to the order line's fields."""
-    carried = dict(_CARRIED)
-    if line.kind is FulfillmentKind.PROVISION:
-        carried.update(_DATES)
-    changes = []
-    for quote_field, order_field in carried.items():
-        before, after = getattr(old, quote_field), getattr(new, quote_field)
-        if show(before) != show(after):
-            changes.append(FieldChange(order_field, show(getattr(line, order_field)), show(after)))
-    return changes
+def _field_changes(line: FulfillmentOrderLine, old: QuoteLine, new: QuoteLine, actions: Actions) -> list[FieldChange]:
+    """What the quote changed between its revisions, as changes to the order line's fields: the
+    line as each revision would have made it, compared (on an amendment, its action too)."""
+    before = line_values(old, line.kind, actions.get(old.id))
+    after = line_values(new, line.kind, actions.get(new.id))
+    return [FieldChange(field, show(getattr(line, field)), show(after[field]))
+            for field in QUOTE_DRIVEN if show(before[field]) != show(after[field])]
 
 
 def _free_number(wanted: int, taken: set[int]) -> int:
@@ -216,34 +234,32 @@ def _free_number(wanted: int, taken: set[int]) -> int:
 
 
 def _apply(order: FulfillmentOrder, proposal: LineProposal, new_lines: dict[tuple[str, ...], QuoteLine],
-           rules: Collection[ProductRule]) -> None:
+           rules: Collection[ProductRule], actions: Actions) -> None:
     by_no = {line.line_no: line for line in order.lines}
     if proposal.kind == "removed":
         order.lines.remove(by_no[proposal.line_no])
         return
     if proposal.kind == "added":
         new = next(line for key, line in new_lines.items() if f"new {line.line_no}" == proposal.key)
-        kind, serialized = infer_kind(new, list(rules))
-        provision = kind is FulfillmentKind.PROVISION
-        order.lines.append(FulfillmentOrderLine(
-            quote_line=new, line_no=proposal.line_no, product_code=new.product_code,
-            product_name=new.product_name, kind=kind, quantity=new.quantity, serialized=serialized,
-            serial_numbers=[], subscription_start=new.start_date if provision else None,
-            subscription_end=new.end_date if provision else None, extra={}))
+        action = actions.get(new.id)
+        kind, serialized = infer_kind(new, list(rules), under_contract=bool(action and action.prior_quantity))
+        added = order_line_for(new, kind, serialized, action)
+        added.line_no = proposal.line_no
+        order.lines.append(added)
         return
     line = by_no[proposal.line_no]
     assert line.quote_line is not None
     new = new_lines[_key(line.quote_line)]
+    after = line_values(new, line.kind, actions.get(new.id))
     for change in proposal.fields:
-        quote_field = next(q for q, o in {**_CARRIED, **_DATES}.items() if o == change.field)
-        setattr(line, change.field, getattr(new, quote_field))
+        setattr(line, change.field, after[change.field])
     if line.serialized and len(line.serial_numbers or []) > line.quantity:
         # Fewer units: the serials beyond the new quantity no longer belong to the order.
         line.serial_numbers = list(line.serial_numbers[: int(line.quantity)])
     line.quote_line = new
 
 
-def _relink_unchanged(order: FulfillmentOrder, latest: Quote, *, everything: bool = False) -> None:
+def _relink_unchanged(order: FulfillmentOrder, latest: Quote, actions: Actions, *, everything: bool = False) -> None:
     """Lines the revision left as they were now point at its lines (they have nothing to apply);
     with `everything` (following it) so does every line it still has, as the order has it."""
     new_lines = _by_key(latest.lines)
@@ -251,5 +267,5 @@ def _relink_unchanged(order: FulfillmentOrder, latest: Quote, *, everything: boo
         if line.quote_line is None or line.quote_line.quote_id == latest.id:
             continue
         new = new_lines.get(_key(line.quote_line))
-        if new is not None and (everything or not _field_changes(line, line.quote_line, new)):
+        if new is not None and (everything or not _field_changes(line, line.quote_line, new, actions)):
             line.quote_line = new

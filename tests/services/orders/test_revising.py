@@ -7,10 +7,13 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import openpyxl
 import pytest
+from sqlalchemy import select
 
-from qtc_desktop.domain import ChangeSource, FulfillmentKind, OrderStatus, ProductRule
+from qtc_desktop.domain import Account, ChangeSource, ContractedPosition, FulfillmentKind, OrderStatus, ProductRule
 from qtc_desktop.services.errors import QtcError
+from qtc_desktop.services.importing.service import import_file
 from qtc_desktop.services.orders.errors import StaleOrder
 from qtc_desktop.services.orders.lookup import find_order
 from qtc_desktop.services.orders.revising import apply_revision, pending_revision
@@ -270,3 +273,58 @@ def test_a_revision_with_an_order_of_its_own_is_not_proposed_to_the_older_order(
     import_rev_2(orders)
     orders.create(orders.MIXED, revision=2)
     assert proposal(orders, order_id) is None
+
+
+AMENDMENT_HEADERS = ["Quote Number", "Quote Type", "Account ID", "Account Name", "Contract", "Line", "Product Code",
+                     "Product Name", "Product Family", "Quantity", "Start Date"]
+AMENDED_FROM = dt.date(2026, 9, 1)
+
+
+def import_amendment(orders: Orders, quantities: dict[str, int]) -> None:
+    """A revision of amendment Q-AM-7 to Northwind's contract C-100: each product's new total."""
+    path = orders.folder / f"amendment-{len(list(orders.folder.iterdir()))}.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(AMENDMENT_HEADERS)
+    for line_no, (code, quantity) in enumerate(quantities.items(), start=1):
+        book.active.append(["Q-AM-7", "Amendment", "001Nw00000AbCdE", "Northwind Traders Ltd", "C-100", line_no,
+                            code, code.title(), "Subscriptions", quantity, AMENDED_FROM])
+    book.save(path)
+    book.close()
+    with orders.store.transaction() as session:
+        result = import_file(session, path, who="importer")
+        assert result.ok, result.problems
+
+
+def amendment_lines(orders: Orders, order_id: int) -> dict[str, tuple[object, ...]]:
+    """Product -> (quantity, action, prior quantity, delta) of each line."""
+    with orders.store.session() as session:
+        return {line.product_code: (line.quantity, line.action.value if line.action else None, line.prior_quantity,
+                                    line.delta) for line in find_order(session, order_id).lines}
+
+
+def test_a_revised_amendment_changes_the_deltas_and_actions_not_the_totals(orders: Orders) -> None:
+    # Northwind has 25 cloud seats and 10 backup units under contract C-100.
+    with orders.store.transaction(who="test setup") as session:
+        account = session.execute(select(Account).where(Account.external_id == "001Nw00000AbCdE")).scalar_one()
+        for code, quantity in (("SUB-CLOUD", 25), ("SUB-BACKUP", 10)):
+            session.add(ContractedPosition(account_id=account.id, contract_number="C-100", product_code=code,
+                                           quantity=Decimal(quantity), start_date=dt.date(2026, 7, 1),
+                                           end_date=dt.date(2027, 6, 30)))
+    import_amendment(orders, {"SUB-CLOUD": 40, "SUB-BACKUP": 12})
+    order_id = orders.create("Q-AM-7")
+    assert amendment_lines(orders, order_id) == {"SUB-CLOUD": (15, "increase", 25, 15),
+                                                  "SUB-BACKUP": (2, "increase", 10, 2)}
+    # Revision 2: 50 seats in all (+25, not 50 more), and backup down to 8 (2 fewer, not 2 more).
+    import_amendment(orders, {"SUB-CLOUD": 50, "SUB-BACKUP": 8, "SUB-SECURITY": 5})
+    found = proposal(orders, order_id)
+    assert found is not None and found["to_revision"] == 2
+    assert found["changes"] == [
+        change("line 1", "changed", 1, "SUB-CLOUD", [("quantity", "15", "25"), ("delta", "15", "25")]),
+        change("line 2", "changed", 2, "SUB-BACKUP", [("action", "increase", "decrease"), ("delta", "2", "-2")]),
+        change("new 3", "added", 3, "SUB-SECURITY")]
+    apply(orders, order_id)
+    assert amendment_lines(orders, order_id) == {"SUB-CLOUD": (25, "increase", 25, 25),
+                                                  "SUB-BACKUP": (2, "decrease", 10, -2),
+                                                  "SUB-SECURITY": (5, "add", 0, 5)}
+    assert proposal(orders, order_id) is None  # it follows revision 2 now
+
