@@ -72,7 +72,6 @@ class ExportResult:
                 "orders": list(self.orders), "lines": self.lines, "csv": [str(p) for p in self.csv_files]}
 
 
-@collector_paused
 def _changed_since_export() -> Any:
     return FulfillmentOrder.status.in_(EXPORTABLE) & or_(
         FulfillmentOrder.changed_since_export.is_(True),
