@@ -6,27 +6,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
-    QListView,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
     QPushButton,
-    QSplitter,
-    QTableView,
-    QTabWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,24 +27,12 @@ from qtc_desktop.services.importing.error_workbook import write_error_workbook
 from qtc_desktop.services.importing.service import FilePreview, ImportOptions, import_file, preview_file
 from qtc_desktop.services.progress import Progress
 from qtc_desktop.store import Store
-from qtc_desktop.ui.import_files import (
-    DATE_ORDERS,
-    ERRORS,
-    GREY,
-    IMPORT,
-    PREVIEW,
-    PROBLEM_COLUMN,
-    PROBLEM_MESSAGE,
-    PROBLEM_ROW,
-    PROBLEM_SHEET,
-    STATUS_COLOURS,
-    ImportFile,
-    noun,
-    status_counts,
-)
-from qtc_desktop.ui.import_preview_model import ImportPreviewModel
+from qtc_desktop.ui.import_files import DATE_ORDERS, ERRORS, IMPORT, PREVIEW, ImportFile, noun, status_counts
+from qtc_desktop.ui.import_preview_panel import ImportPreviewPanel, plain_label
+from qtc_desktop.ui.import_summary import batch_summary, cancelled_note, file_summary
 from qtc_desktop.ui.jobs import Job, JobRunner
 from qtc_desktop.ui.mapping_dialog import MappingDialog
+
 
 class ImportDialog(QDialog):
     """Previews every file on the job runner; Import stores one file per transaction."""
@@ -79,7 +58,7 @@ class ImportDialog(QDialog):
         self.file_list.setObjectName("files")
         for item in self.items:
             self.file_list.addItem(QListWidgetItem(item.path.name))
-        self.batch = self._label("batch")  # how the files stand, together
+        self.batch = plain_label("batch")  # how the files stand, together
         self.files_pane = QWidget()
         self.files_pane.setMaximumWidth(260)
         files_column = QVBoxLayout(self.files_pane)
@@ -95,11 +74,11 @@ class ImportDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
-        self.summary = self._label("summary")
-        self.message = self._label("message")
+        self.summary = plain_label("summary")
+        self.message = plain_label("message")
         self.progress = QProgressBar()
         self.progress.setObjectName("progress")
-        self.progress_text = self._label("progressText")
+        self.progress_text = plain_label("progressText")
         self.cancel_job = QPushButton("Cancel")
         self.cancel_job.setObjectName("cancelJob")
         self.cancel_job.clicked.connect(self._cancel_shown)
@@ -110,48 +89,11 @@ class ImportDialog(QDialog):
         busy_row.addWidget(self.progress, 3)
         busy_row.addWidget(self.cancel_job)
 
-        self.notes = self._label("notes")
-        self.notes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.columns = QListWidget()
-        self.columns.setObjectName("columns")
-        self.columns.setFlow(QListView.Flow.LeftToRight)
-        self.columns.setWrapping(True)
-        self.columns.setResizeMode(QListView.ResizeMode.Adjust)
-        self.columns.setSpacing(3)
-        self.columns.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        notes_box, columns_box = QGroupBox("Found in the file"), QGroupBox("Columns")
-        QVBoxLayout(notes_box).addWidget(self.notes)
-        QVBoxLayout(columns_box).addWidget(self.columns)
-        facts = QHBoxLayout()
-        facts.addWidget(notes_box, 2)
-        facts.addWidget(columns_box, 3)
-        self.facts = QWidget()
-        self.facts.setLayout(facts)
-        facts.setContentsMargins(0, 0, 0, 0)
-        self.facts.setMaximumHeight(150)
-
-        self.model = ImportPreviewModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("previewTable")
-        self.table.setModel(self.model)
-        self.table.setWordWrap(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.horizontalHeader().setHighlightSections(False)
-        self.problems = self._tree("problems", ("Sheet", "Row", "Column", "Problem"))
-        self.problems.currentItemChanged.connect(self._problem_chosen)
-        self.quotes = self._tree("quotes", ("Quote", "Rev.", "Type", "Account", "Lines", "Net total", "Status"))
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("resultTabs")
-        self.tabs.addTab(self.problems, "Problems")
-        self.tabs.addTab(self.quotes, "Quotes")
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
+        self.preview_panel = shown = ImportPreviewPanel(self.fontMetrics().height() + 8)
+        # Its parts stay the dialog's too: the tests (and anyone holding the dialog) read dialog.table, ...
+        self.notes, self.columns, self.facts = shown.notes, shown.columns, shown.facts
+        self.model, self.table, self.splitter = shown.model, shown.table, shown.splitter
+        self.problems, self.quotes, self.tabs = shown.problems, shown.quotes, shown.tabs
 
         self.columns_button = self._button("Co&lumns…", "columnsButton", self.edit_columns,
                                            "Choose what each column of the file holds, and save it as a mapping")
@@ -175,9 +117,9 @@ class ImportDialog(QDialog):
             buttons.addWidget(button)
 
         panel = QVBoxLayout()
-        for widget in (self.title, self.summary, self.busy, self.message, self.facts):
+        for widget in (self.title, self.summary, self.busy, self.message):
             panel.addWidget(widget)
-        panel.addWidget(self.splitter, 1)
+        panel.addWidget(self.preview_panel, 1)
         body = QHBoxLayout()
         body.addWidget(self.files_pane)
         body.addLayout(panel, 1)
@@ -192,14 +134,6 @@ class ImportDialog(QDialog):
 
     # -- building -----------------------------------------------------------------------
 
-    @staticmethod
-    def _label(name: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)  # file names and cells are never markup
-        return label
-
     def _button(self, text: str, name: str, slot: Callable[[], None], tip: str) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName(name)
@@ -207,17 +141,6 @@ class ImportDialog(QDialog):
         button.setAutoDefault(False)
         button.clicked.connect(lambda _checked=False: slot())
         return button
-
-    @staticmethod
-    def _tree(name: str, headers: tuple[str, ...]) -> QTreeWidget:
-        tree = QTreeWidget()
-        tree.setObjectName(name)
-        tree.setHeaderLabels(list(headers))
-        tree.setRootIsDecorated(name == "quotes")
-        tree.setUniformRowHeights(True)
-        tree.setAlternatingRowColors(True)
-        tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        return tree
 
     # -- which file ---------------------------------------------------------------------
 
@@ -266,17 +189,9 @@ class ImportDialog(QDialog):
         job.signals.progress.connect(lambda done, total, text: self._progress(item, done, total, text))
         job.signals.succeeded.connect(lambda result: self._succeeded(item, kind, result))
         job.signals.failed.connect(lambda text: self._ended(item, error=text))
-        job.signals.cancelled.connect(lambda: self._ended(item, note=self._cancelled_note(kind)))
+        job.signals.cancelled.connect(lambda: self._ended(item, note=cancelled_note(kind)))
         self.jobs.start(job)
         self._refresh(item)
-
-    @staticmethod
-    def _cancelled_note(kind: str) -> str:
-        if kind == IMPORT:
-            return "Import cancelled; nothing from this file was stored."
-        if kind == ERRORS:
-            return "Saving the errors was cancelled."
-        return "Reading cancelled. Read Again reads the file from the start."
 
     def _progress(self, item: ImportFile, done: int, total: int, text: str) -> None:
         item.progress = (done, total, text)
@@ -414,16 +329,10 @@ class ImportDialog(QDialog):
         self.title.setToolTip(str(item.path))
         self._show_progress(item)
         self._show_message(item)
-        self.summary.setText(self._summary(item))
+        self.summary.setText(file_summary(item))
         if self._shown is None or self._shown[0] is not item or self._shown[1] is not preview:
             self._shown = (item, preview)  # rebuilt only for another file or preview: keeps the selection
-            self._show_facts(preview)
-            self.model.set_preview(preview.layout if preview else None, preview.problems if preview else ())
-            self._fit_columns()
-            self._show_problems(preview)
-            self._show_quotes(preview)
-            if preview is not None:
-                self.tabs.setCurrentWidget(self.quotes if preview.ok else self.problems)
+            self.preview_panel.show_preview(preview)
         self._update_buttons()
 
     def _show_progress(self, item: ImportFile) -> None:
@@ -438,83 +347,6 @@ class ImportDialog(QDialog):
         self.message.setText(text)
         self.message.setVisible(bool(text))
         self.message.setStyleSheet("color: #b91c1c;" if item.error else "")
-
-    @staticmethod
-    def _summary(item: ImportFile) -> str:
-        preview = item.stored or item.preview
-        if preview is None:
-            return "Reading the file…" if item.job is not None else ""
-        if item.stored is not None:
-            return f"Imported {noun(len(preview.quotes), 'quote')}: {status_counts(preview)}."
-        if preview.ok:
-            lines = sum(quote.lines for quote in preview.quotes)
-            return (f"No problems. Ready to import {noun(len(preview.quotes), 'quote')} "
-                    f"({noun(lines, 'line')}): {status_counts(preview)}.")
-        return (f"{noun(len(preview.problems), 'problem')}. Nothing from this file can be imported "
-                "until they are fixed; Save Errors As… writes the rows with the reasons beside them.")
-
-    def _show_facts(self, preview: FilePreview | None) -> None:
-        notes = list(preview.notes) if preview is not None else []
-        self.notes.setText("\n".join(f"• {note}" for note in notes))
-        self.columns.clear()
-        self.facts.setVisible(preview is not None)
-        if preview is None or preview.layout is None:
-            if preview is not None:
-                self.columns.addItem("No header row found: choose the columns with Columns…")
-            return
-        layout = preview.layout
-        for column in sorted(layout.headers):
-            header = layout.headers[column]
-            if column in layout.fields:
-                text, colour = f"{header} → {layout.fields[column].label}", None
-            elif column in layout.extras:
-                text, colour = f"{header} → kept as extra attribute", GREY
-            else:
-                text, colour = f"{header} → ignored", GREY
-            entry = QListWidgetItem(text)
-            if colour is not None:
-                entry.setForeground(QBrush(colour))
-            self.columns.addItem(entry)
-
-    def _fit_columns(self) -> None:
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        for column in range(self.model.columnCount()):
-            header.resizeSection(column, min(header.sectionSize(column), 260))
-
-    def _show_problems(self, preview: FilePreview | None) -> None:
-        self.problems.clear()
-        problems = preview.problems if preview is not None else ()
-        for position, problem in enumerate(problems):
-            entry = QTreeWidgetItem([problem.sheet, "" if problem.row is None else str(problem.row),
-                                     problem.column or "", problem.message])
-            entry.setData(PROBLEM_SHEET, Qt.ItemDataRole.UserRole, position)
-            entry.setToolTip(PROBLEM_MESSAGE, problem.message)
-            entry.setTextAlignment(PROBLEM_ROW, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.problems.addTopLevelItem(entry)
-        for column in (PROBLEM_SHEET, PROBLEM_ROW, PROBLEM_COLUMN):
-            self.problems.resizeColumnToContents(column)
-        self.tabs.setTabText(0, f"Problems ({len(problems)})")
-
-    def _show_quotes(self, preview: FilePreview | None) -> None:
-        self.quotes.clear()
-        quotes = preview.quotes if preview is not None else ()
-        for quote in quotes:
-            entry = QTreeWidgetItem([quote.number, str(quote.revision), quote.type, quote.account,
-                                     str(quote.lines), f"{quote.net_total:,.2f} {quote.currency}", quote.status])
-            for column in (1, 4, 5):
-                entry.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            entry.setForeground(6, QBrush(STATUS_COLOURS.get(quote.status, GREY)))
-            entry.addChildren([QTreeWidgetItem([str(change)]) for change in quote.changes])
-            self.quotes.addTopLevelItem(entry)
-            for position in range(entry.childCount()):
-                child = entry.child(position)
-                if child is not None:
-                    child.setFirstColumnSpanned(True)  # only works once in the tree
-            entry.setExpanded(bool(quote.changes))
-        for column in range(6):
-            self.quotes.resizeColumnToContents(column)
-        self.tabs.setTabText(1, f"Quotes ({len(quotes)})")
 
     def _update_buttons(self) -> None:
         item = self.current
@@ -533,36 +365,4 @@ class ImportDialog(QDialog):
         self.import_all_button.setText(f"Import {noun(len(ready), 'File')}" if ready else "Import All")
         importing = any(other.job_kind == IMPORT for other in self.items)
         self.close_button.setText("Cancel" if importing else "Close")
-        self.batch.setText(self._batch_summary())
-
-    def _batch_summary(self) -> str:
-        stored = sum(1 for item in self.items if item.stored is not None)
-        busy = sum(1 for item in self.items if item.job is not None)
-        failed = sum(1 for item in self.items if item.job is None and item.stored is None
-                     and (item.error or (item.preview is not None and not item.preview.ok)))
-        parts = [f"{stored} of {noun(len(self.items), 'file')} imported"]
-        if busy:
-            parts.append(f"{busy} being read or stored")
-        if failed:
-            parts.append(f"{failed} with problems")
-        return "; ".join(parts) + "."
-
-    # -- problems to cells ----------------------------------------------------------------
-
-    def _problem_chosen(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
-        preview = self.current.preview
-        if current is None or preview is None:
-            return
-        position = current.data(PROBLEM_SHEET, Qt.ItemDataRole.UserRole)
-        if not isinstance(position, int) or not 0 <= position < len(preview.problems):
-            return
-        problem = preview.problems[position]
-        index = self.model.index_of(problem)
-        if not index.isValid():
-            self.table.clearSelection()
-            return
-        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
-        if problem.column is None:
-            flags |= QItemSelectionModel.SelectionFlag.Rows
-        self.table.selectionModel().setCurrentIndex(index, flags)
-        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.batch.setText(batch_summary(self.items))
