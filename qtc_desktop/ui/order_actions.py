@@ -3,29 +3,25 @@ move, ship, print the packing paperwork, and open an account."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QStyle, QToolBar, QToolButton, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMessageBox, QStyle, QToolBar, QToolButton, QWidget
 
 from qtc_desktop.domain import OrderStatus
-from qtc_desktop.services.accounts import account_of
 from qtc_desktop.services.errors import USER_ERRORS
 from qtc_desktop.services.orders.creation import create_order
-from qtc_desktop.services.orders.errors import StatusRefused
-from qtc_desktop.services.orders.lookup import find_order, quote_orders
-from qtc_desktop.services.orders.revising import pending_revision
+from qtc_desktop.services.orders.lookup import quote_orders
 from qtc_desktop.services.orders.shipping import SHIPPABLE
-from qtc_desktop.services.orders.workflow import NEEDS_REASON, allowed_next, change_status, refusals
-from qtc_desktop.services.progress import Progress
+from qtc_desktop.ui.account_actions import AccountActions, bring_to_front
 from qtc_desktop.ui.account_page import AccountPage
 from qtc_desktop.ui.list_model import RawValueRole
 from qtc_desktop.ui.list_page import ListPage
+from qtc_desktop.ui.paperwork_actions import PaperworkActions
+from qtc_desktop.ui.revision_actions import RevisionActions
+from qtc_desktop.ui.workflow_actions import WorkflowActions
 
 if TYPE_CHECKING:
     from qtc_desktop.ui.main_window import MainWindow
@@ -38,17 +34,13 @@ EDITOR_MODULE = "qtc_desktop.ui.order_editor"
 
 
 class OrderActions(QObject):
-    """Owns the order actions, the open order editors, account pages and the shipment dialog."""
+    """Owns the order actions and the open order editors. Moving and shipping, quote revisions,
+    account pages and packing paperwork are parts of their own, made here and reached through it."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.editors: dict[int, QWidget] = {}
-        self.account_pages: dict[int, AccountPage] = {}
-        self.shipment_dialog: ShipmentDialog | None = None
-        self.diff_dialog: RevisionDiffDialog | None = None
-        self.paperwork: PaperworkBuild | None = None  # the latest build of packing slips or a pick list
-        self.previews: list[PdfPreviewDialog] = []
         self._make_actions()
         self.menu = QMenu("&Order", window)
         self.menu.setObjectName("orderMenu")
@@ -99,41 +91,40 @@ class OrderActions(QObject):
         self.action_edit_order.setShortcut(QKeySequence("Ctrl+E"))
         self.action_edit_order.setStatusTip("Open the selected order in its own window (or double-click it)")
         self.action_edit_order.triggered.connect(self.edit_order)
-        self.move_menu = QMenu("&Move To", window)
-        self.move_menu.setObjectName("moveToMenu")
-        self.move_menu.setToolTipsVisible(True)
-        self.move_menu.aboutToShow.connect(self._fill_move_menu)
-        self.move_menu.menuAction().setStatusTip("Move the selected order to another status of its workflow")
-        self.action_record_shipment = QAction("Record &Shipment…", window)
-        self.action_record_shipment.setIconText("Record Shipment")
-        self.action_record_shipment.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.action_record_shipment.setStatusTip("Record goods of the selected order leaving the warehouse")
-        self.action_record_shipment.triggered.connect(self.record_shipment)
-        self.action_compare_revisions = QAction("Com&pare Revisions…", window)
-        self.action_compare_revisions.setShortcut(QKeySequence("Ctrl+Shift+D"))
-        self.action_compare_revisions.setStatusTip("The lines added, removed and changed between two revisions of "
-                                                   "the selected quote (or the selected order's quote)")
-        self.action_compare_revisions.triggered.connect(self.compare_revisions)
-        self.action_review_revision = QAction("Re&view Quote Revision…", window)
-        self.action_review_revision.setShortcut(QKeySequence("Ctrl+Shift+R"))
-        self.action_review_revision.setStatusTip("Take a newer revision of its quote over onto the selected order, "
-                                                 "change by change")
-        self.action_review_revision.triggered.connect(self.review_quote_revision)
-        self.action_open_account = QAction("Open &Account", window)
-        self.action_open_account.setShortcut(QKeySequence("Ctrl+Shift+A"))
-        self.action_open_account.setStatusTip("The selected row's customer: quotes, orders, shipments, "
-                                              "positions and recent changes")
-        self.action_open_account.triggered.connect(self.open_selected_account)
-        self.action_packing_slips = QAction("Packing S&lips…", window)
-        self.action_packing_slips.setShortcut(QKeySequence("Ctrl+Shift+P"))
-        self.action_packing_slips.setStatusTip("A packing slip for every shipment of the selected orders (an order "
-                                               "slip for an order not shipped yet), in one PDF to print or save")
-        self.action_packing_slips.triggered.connect(lambda _checked=False: self.print_packing_slips())
-        self.action_pick_list = QAction("Pic&k List…", window)
-        self.action_pick_list.setShortcut(QKeySequence("Ctrl+Shift+K"))
-        self.action_pick_list.setStatusTip("What to fetch for the selected orders, by warehouse and bin in walking "
-                                           "order, as a PDF to print or save")
-        self.action_pick_list.triggered.connect(lambda _checked=False: self.print_pick_list())
+        self.workflow_actions = WorkflowActions(window, lambda: self._selected(ORDERS), self.order_changed, self)
+        self.move_menu = self.workflow_actions.move_menu
+        self.action_record_shipment = self.workflow_actions.action_record_shipment
+        self.revision_actions = RevisionActions(window, lambda: self._selected(ORDERS), self.order_changed, self)
+        self.action_compare_revisions = self.revision_actions.action_compare_revisions
+        self.action_review_revision = self.revision_actions.action_review_revision
+        self.account_actions = AccountActions(window, self.open_editor, self.show_account_orders, self)
+        self.action_open_account = self.account_actions.action_open_account
+        self.paperwork_actions = PaperworkActions(window, self._selected_orders, self)
+        self.action_packing_slips = self.paperwork_actions.action_packing_slips
+        self.action_pick_list = self.paperwork_actions.action_pick_list
+
+    # The parts' state, read by the main window and the tests under the names it had here.
+
+    @property
+    def account_pages(self) -> dict[int, AccountPage]:
+        return self.account_actions.pages
+
+    @property
+    def diff_dialog(self) -> RevisionDiffDialog | None:
+        return self.revision_actions.diff_dialog
+
+    @property
+    def shipment_dialog(self) -> ShipmentDialog | None:
+        return self.workflow_actions.shipment_dialog
+
+    @property
+    def paperwork(self) -> PaperworkBuild | None:
+        """The latest build of packing slips or a pick list."""
+        return self.paperwork_actions.latest
+
+    @property
+    def previews(self) -> list[PdfPreviewDialog]:
+        return self.paperwork_actions.previews
 
     def add_to_toolbar(self, toolbar: QToolBar) -> None:
         toolbar.addSeparator()
@@ -155,6 +146,10 @@ class OrderActions(QObject):
         page = self.window.current_page()
         return page.current_id() if page.spec.name == name else None
 
+    def _selected_orders(self) -> list[int]:
+        page = self.window.current_page()
+        return page.selected_ids() if page.spec.name == ORDERS else []
+
     def update_actions(self) -> None:
         page = self.window.current_page()
         selected = page.current_id() is not None
@@ -165,7 +160,8 @@ class OrderActions(QObject):
         self.action_record_shipment.setEnabled(selected and name == ORDERS and self._listed_status(page) in SHIPPABLE)
         self.action_compare_revisions.setEnabled(selected and name in (QUOTES, ORDERS))
         order_id = page.current_id() if name == ORDERS else None
-        self.action_review_revision.setEnabled(order_id is not None and self._revision_pending(order_id))
+        pending = order_id is not None and self.revision_actions.revision_pending(order_id)
+        self.action_review_revision.setEnabled(pending)
         self.action_open_account.setEnabled(selected)
         orders_selected = name == ORDERS and page.table.selectionModel().hasSelection()
         self.action_packing_slips.setEnabled(orders_selected)
@@ -180,14 +176,6 @@ class OrderActions(QObject):
             return None
         value = page.model.data(page.model.index(row, page.spec.column_index("status")), RawValueRole)
         return OrderStatus(value) if value else None
-
-    def _revision_pending(self, order_id: int) -> bool:
-        """Whether a newer revision of the order's quote waits to be reviewed (a few milliseconds)."""
-        try:
-            with self.window.store.session() as session:
-                return pending_revision(session, find_order(session, order_id)) is not None
-        except USER_ERRORS:
-            return False
 
     def _activated(self, page: ListPage, index: QModelIndex) -> None:
         row_id = page.model.row_id(index.row())
@@ -221,9 +209,7 @@ class OrderActions(QObject):
     def order_changed(self, order_id: int) -> None:
         """An order was created or changed: lists and open account pages read it again."""
         self.window.lists_changed()
-        for page in list(self.account_pages.values()):
-            if shiboken6.isValid(page):
-                page.reload()
+        self.account_actions.reload_pages()
         self.update_actions()
 
     def show_order(self, order_id: int) -> bool:
@@ -244,7 +230,7 @@ class OrderActions(QObject):
         page = self._page(ORDERS)
         page.reset_query()
         page.set_filter_value("account", str(account_id), name)
-        _bring_to_front(self.window)
+        bring_to_front(self.window)
 
     # -- create -------------------------------------------------------------------------
 
@@ -295,48 +281,13 @@ class OrderActions(QObject):
             f"Created order {number} from quote {quote.number} revision {quote.latest_revision}", 8000)
         self.open_editor(order_id)
 
-    # -- quote revisions ----------------------------------------------------------------
+    # -- quote revisions (RevisionActions) ----------------------------------------------
 
     def compare_revisions(self) -> RevisionDiffDialog | None:
-        """The selected quote's revisions compared (for an order: its revision against the newest)."""
-        from qtc_desktop.ui.revision_diff_dialog import RevisionDiffDialog
-
-        page = self.window.current_page()
-        row_id = page.current_id()
-        if row_id is None or page.spec.name not in (QUOTES, ORDERS):
-            return None
-        old: int | None = None
-        try:
-            with self.window.store.session() as session:
-                if page.spec.name == QUOTES:
-                    number = quote_orders(session, row_id).number
-                else:
-                    order = find_order(session, row_id)
-                    number, old = order.quote.number, order.quote.revision
-        except USER_ERRORS as exc:
-            self._warn("Compare Revisions", str(exc))
-            return None
-        if self.diff_dialog is not None and shiboken6.isValid(self.diff_dialog):
-            self.diff_dialog.close()
-            self.diff_dialog.deleteLater()
-        dialog = RevisionDiffDialog(self.window.store, number, self.window, old=old)
-        self.diff_dialog = dialog
-        dialog.show()
-        return dialog
+        return self.revision_actions.compare_revisions()
 
     def review_quote_revision(self) -> list[str] | None:
-        """Review Quote Revision: the selected order takes over the changes the coordinator ticks."""
-        from qtc_desktop.ui.revision_review_dialog import review_revision
-
-        order_id = self._selected(ORDERS)
-        if order_id is None:
-            return None
-        applied = review_revision(self.window, self.window.store, order_id, self.window.preferences.who)
-        if applied is None:
-            return None
-        self.order_changed(order_id)
-        self.window.statusBar().showMessage("From the quote revision: " + "; ".join(applied), 8000)
-        return applied
+        return self.revision_actions.review_quote_revision()
 
     # -- edit ---------------------------------------------------------------------------
 
@@ -349,7 +300,7 @@ class OrderActions(QObject):
         """The order's editor window, non-modal; one per order (an open one is raised)."""
         editor = self.editors.get(order_id)
         if editor is not None and shiboken6.isValid(editor) and editor.isVisible():
-            _bring_to_front(editor)
+            bring_to_front(editor)
             return editor
         if editor is not None and shiboken6.isValid(editor):
             editor.deleteLater()  # closed earlier, not deleted: a new one reads the order afresh
@@ -382,190 +333,35 @@ class OrderActions(QObject):
         for editor in list(self.editors.values()):
             if shiboken6.isValid(editor) and editor.isVisible() and not editor.close():
                 return False
-        for page in list(self.account_pages.values()):
-            if shiboken6.isValid(page):
-                page.close()
-        for preview in list(self.previews):
-            if shiboken6.isValid(preview):
-                preview.close()  # and its temporary PDF goes
+        self.account_actions.close_pages()
+        self.paperwork_actions.close_previews()  # and their temporary PDFs go
         return True
 
-    # -- move ---------------------------------------------------------------------------
-
-    def _fill_move_menu(self) -> None:
-        self.move_menu.clear()
-        order_id = self._selected(ORDERS)
-        if order_id is None:
-            self.move_menu.addAction("Select an order").setEnabled(False)
-            return
-        try:
-            with self.window.store.session() as session:
-                order = find_order(session, order_id)
-                choices = [(status, refusals(session, order, status, "(reason)"))
-                           for status in allowed_next(session, order)]
-                current = order.status
-        except USER_ERRORS as exc:
-            self.move_menu.addAction(str(exc)).setEnabled(False)
-            return
-        if not choices:
-            self.move_menu.addAction(f"No status follows {current.phrase}").setEnabled(False)
-        for status, reasons in choices:
-            action = self.move_menu.addAction(status.label + ("…" if status in NEEDS_REASON else ""))
-            action.setObjectName(f"moveTo_{status.value}")
-            action.setData(status.value)
-            if reasons:
-                action.setToolTip("Not now: " + "; ".join(reasons))
-            action.triggered.connect(lambda _checked=False, s=status, o=order_id: self.move_to(s, o))
+    # -- move and ship (WorkflowActions) ------------------------------------------------
 
     def move_to(self, status: OrderStatus, order_id: int | None = None) -> bool:
         """Change the order's status (asking why for on hold and cancelled); a refusal is
         shown with every reason."""
-        order_id = order_id if order_id is not None else self._selected(ORDERS)
-        if order_id is None:
-            return False
-        reason: str | None = None
-        number = f"order {order_id}"
-        if status in NEEDS_REASON:
-            text, ok = QInputDialog.getText(self.window, f"Move to {status.label}",
-                                            f"Why is the order {status.phrase}?")
-            if not ok:
-                return False
-            reason = text
-        try:
-            with self.window.store.transaction() as session:
-                order = find_order(session, order_id)
-                number = order.number
-                change_status(session, order, status, who=self.window.preferences.who, reason=reason)
-        except StatusRefused as exc:
-            self._warn("Move To", f"{number} cannot move to {status.label}:\n\n"
-                       + "\n".join(f"• {_sentence(reason)}" for reason in exc.reasons))
-            return False
-        except USER_ERRORS as exc:
-            self._warn("Move To", str(exc))
-            return False
-        self.order_changed(order_id)
-        self.window.statusBar().showMessage(f"{number} is now {status.phrase}", 5000)
-        return True
-
-    # -- ship ---------------------------------------------------------------------------
+        return self.workflow_actions.move_to(status, order_id)
 
     def record_shipment(self) -> ShipmentDialog | None:
-        from qtc_desktop.ui.shipment_dialog import ShipmentDialog, shipping_order, why_not_shippable
+        return self.workflow_actions.record_shipment()
 
-        order_id = self._selected(ORDERS)
-        if order_id is None:
-            return None
-        try:
-            with self.window.store.session() as session:
-                order = find_order(session, order_id)
-                problem = why_not_shippable(order)
-                data = shipping_order(order)
-        except USER_ERRORS as exc:
-            self._warn("Record Shipment", str(exc))
-            return None
-        if problem:
-            self._warn("Record Shipment", problem)
-            return None
-        if self.shipment_dialog is not None and shiboken6.isValid(self.shipment_dialog):
-            self.shipment_dialog.deleteLater()
-        dialog = ShipmentDialog(self.window.store, data, self.window.preferences.who, self.window)
-        dialog.recorded.connect(self._shipment_recorded)
-        self.shipment_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _shipment_recorded(self, order_id: int) -> None:
-        self.order_changed(order_id)
-        dialog = self.shipment_dialog
-        if dialog is not None and dialog.shipment_number:
-            self.window.statusBar().showMessage(f"Recorded shipment {dialog.shipment_number}", 8000)
-
-    # -- packing paperwork --------------------------------------------------------------
-
-    def _selected_orders(self) -> list[int]:
-        page = self.window.current_page()
-        return page.selected_ids() if page.spec.name == ORDERS else []
+    # -- packing paperwork (PaperworkActions) -------------------------------------------
 
     def print_packing_slips(self) -> PaperworkBuild | None:
-        """Order ▸ Packing Slips: every shipment's slip of the selected orders in one PDF, previewed."""
-        from qtc_desktop.ui.paperwork_dialog import build_packing_slips
-
-        order_ids = self._selected_orders()
-        store, preferences = self.window.store, replace(self.window.preferences)
-        return self._build_paperwork("Packing slips", order_ids, lambda folder, progress: build_packing_slips(
-            store, order_ids, preferences, folder, progress))
+        return self.paperwork_actions.print_packing_slips()
 
     def print_pick_list(self) -> PaperworkBuild | None:
-        """Order ▸ Pick List: one pick list for the selected orders, previewed."""
-        from qtc_desktop.ui.paperwork_dialog import build_pick_list
+        return self.paperwork_actions.print_pick_list()
 
-        order_ids = self._selected_orders()
-        store, preferences = self.window.store, replace(self.window.preferences)
-        return self._build_paperwork("Pick list", order_ids, lambda folder, progress: build_pick_list(
-            store, order_ids, preferences, folder, progress))
-
-    def _build_paperwork(self, title: str, order_ids: list[int],
-                         write: Callable[[Path, Progress], Path]) -> PaperworkBuild | None:
-        from qtc_desktop.ui.paperwork_dialog import PaperworkBuild
-
-        if not order_ids:
-            return None
-        previous = self.paperwork
-        if previous is not None and shiboken6.isValid(previous) and previous.progress is None:
-            previous.deleteLater()  # done: its preview (if any) lives on by itself
-        build = PaperworkBuild(self.window, self.window.jobs, self.window.settings, title, write)
-        build.opened.connect(self._preview_opened)
-        build.failed.connect(lambda message: self._warn(title, message))
-        build.cancelled.connect(lambda: self.window.statusBar().showMessage(
-            f"{title} cancelled; nothing was written", 5000))
-        self.paperwork = build
-        build.start()
-        return build
-
-    def _preview_opened(self, preview: PdfPreviewDialog) -> None:
-        self.previews.append(preview)
-        preview.finished.connect(lambda _result, made=preview: self._preview_closed(made))
-        count = preview.page_count()
-        self.window.statusBar().showMessage(
-            f"{preview.pdf.title}: {count:,} page{'' if count == 1 else 's'} ready to print or save", 8000)
-
-    def _preview_closed(self, preview: PdfPreviewDialog) -> None:
-        if preview in self.previews:
-            self.previews.remove(preview)
-        preview.deleteLater()
-
-    # -- accounts -----------------------------------------------------------------------
+    # -- accounts (AccountActions) ------------------------------------------------------
 
     def open_selected_account(self) -> None:
-        page = self.window.current_page()
-        row_id = page.current_id()
-        if row_id is None:
-            return
-        try:
-            with self.window.store.session() as session:
-                account_id = account_of(session, page.spec.name, row_id)
-        except USER_ERRORS as exc:
-            self._warn("Open Account", str(exc))
-            return
-        self.open_account(account_id)
+        self.account_actions.open_selected_account()
 
     def open_account(self, account_id: int) -> AccountPage:
-        page = self.account_pages.get(account_id)
-        if page is not None and shiboken6.isValid(page):
-            page.reload()
-            _bring_to_front(page)
-        else:
-            page = AccountPage(self.window.store, account_id, self.window)
-            page.open_order.connect(self.open_editor)
-            page.show_orders.connect(self.show_account_orders)
-            page.destroyed.connect(lambda _obj=None, key=account_id, made=page: self._forget_page(key, made))
-            self.account_pages[account_id] = page
-            page.show()
-        return page
-
-    def _forget_page(self, account_id: int, page: AccountPage) -> None:
-        if self.account_pages.get(account_id) is page:
-            del self.account_pages[account_id]
+        return self.account_actions.open_account(account_id)
 
     # -- asking and telling -------------------------------------------------------------
 
@@ -580,15 +376,3 @@ class OrderActions(QObject):
 
     def _warn(self, title: str, text: str) -> None:
         QMessageBox.warning(self.window, title, text)
-
-
-def _bring_to_front(window: QWidget) -> None:
-    window.show()
-    # Qt's offscreen platform (tests, screenshots) warns that it cannot raise a window.
-    if QGuiApplication.platformName() != "offscreen":
-        window.raise_()
-    window.activateWindow()
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
