@@ -17,7 +17,7 @@ from typing import cast
 
 from qtc_desktop.services.errors import QtcError
 from qtc_desktop.services.importing import reading_worker
-from qtc_desktop.services.importing.reading_worker import SheetParts, WorkbookParts
+from qtc_desktop.services.importing.reading_parts import SheetParts, WorkbookParts
 from qtc_desktop.services.importing.sniffing import (
     ReadLimits,
     Refused,

@@ -6,7 +6,6 @@ import contextlib
 import csv
 import datetime as dt
 import gc
-import io
 import math
 import os
 import posixpath
@@ -24,19 +23,17 @@ import python_calamine
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
+from qtc_desktop.services.importing.reading_csv import read_csv
+from qtc_desktop.services.importing.reading_parts import SheetParts, WorkbookParts
 from qtc_desktop.services.importing.sniffing import (
-    DELIMITER_NAMES,
     OLE2_MAGIC,
     ReadLimits,
     Refused,
     SheetScan,
     claimed_rows,
     container_of,
-    decode_text,
-    explicit_delimiter,
     guard_zip,
     scan_worksheet,
-    sniff_delimiter,
     zip_kind,
 )
 
@@ -45,23 +42,6 @@ if TYPE_CHECKING:
 
 # This module imports neither the database layer nor reading.py: the child process starts
 # from nothing, and SQLAlchemy alone would add a quarter of a second to every read.
-
-class SheetParts(NamedTuple):
-    """RawSheet's fields, as the child sends them back to reading.py."""
-
-    name: str
-    rows: list[list[object]]  # cells as RawSheet describes them
-    hidden: bool
-    hidden_columns: frozenset[int]
-    formulas_without_value: tuple[tuple[int, int], ...]
-
-
-class WorkbookParts(NamedTuple):
-    kind: str
-    sheets: list[SheetParts]
-    date1904: bool
-    notes: list[str]
-
 
 class _XlsxSheet(NamedTuple):
     part: str  # the worksheet's path inside the zip
@@ -147,47 +127,6 @@ def read_file(path: Path, name: str, limits: ReadLimits, first: tuple[str, ...] 
     if container is None:
         return read_csv(path, name, limits)
     return read_spreadsheet(path, name, limits, container, first, deliver, speculate)
-
-
-_CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
-
-
-def read_csv(path: Path, name: str, limits: ReadLimits) -> WorkbookParts:
-    """One sheet named after the file, every cell a str or None, rows padded to one width."""
-    try:
-        text, encoding = decode_text(path.read_bytes())
-    except ValueError:
-        raise Refused(f"{name} is neither a spreadsheet nor a text file") from None
-    notes = [f"Read as {encoding} text"]
-    if path.suffix.lower() not in _CSV_SUFFIXES:
-        notes.append(f"Read as CSV although it is named {path.suffix or 'without an extension'}")
-    delimiter = explicit_delimiter(text)
-    if delimiter is not None:
-        text = text.partition("\n")[2]
-    else:
-        delimiter = sniff_delimiter(text)
-    if delimiter is None:
-        delimiter = ","
-        notes.append("One column only: no commas, semicolons, tabs or vertical bars separate columns")
-    else:
-        notes.append(f"Columns separated by {DELIMITER_NAMES.get(delimiter, repr(delimiter))}")
-    rows: list[list[object]] = []
-    seen: dict[str, str] = {}
-    shared = seen.setdefault  # equal texts as one object: see _shared
-    width = 0
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for record in reader:
-            rows.append([shared(field, field) if field else None for field in record])
-            width = max(width, len(record))
-            if len(rows) * width > limits.max_cells:
-                raise Refused(f"{name} holds more than {limits.max_cells:,} cells; "
-                              "that is not a quote export")
-    except csv.Error as exc:
-        raise Refused(f"{name} is damaged near line {reader.line_num:,}: {exc}") from None
-    for row in rows:
-        row.extend([None] * (width - len(row)))
-    return WorkbookParts("csv", [SheetParts(path.stem, rows, False, frozenset(), ())], False, notes)
 
 
 def read_spreadsheet(path: Path, name: str, limits: ReadLimits, container: str, first: tuple[str, ...] = (),

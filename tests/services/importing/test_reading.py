@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from qtc_desktop.services.importing import reading
 from qtc_desktop.services.importing.reading import RawSheet, ReadLimits, UnreadableFile, read_workbook
-from qtc_desktop.services.importing.reading_worker import read_csv, read_file
+from qtc_desktop.services.importing.reading_csv import read_csv
+from qtc_desktop.services.importing.reading_worker import read_file
 from qtc_desktop.services.importing.sniffing import Refused, sniff_delimiter
 from qtc_desktop.services.progress import Cancelled, Progress
 
