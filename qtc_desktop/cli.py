@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -16,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from qtc_desktop import __version__
-
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+from qtc_desktop.cli_changes import actions_command, diff_command, history_command
+from qtc_desktop.cli_common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
+from qtc_desktop.cli_database import db_command, db_info_command
+from qtc_desktop.cli_importing import import_command
+from qtc_desktop.cli_listings import accounts_command, orders_command, quotes_command, sample_data_command
 
 
 class _Parser(argparse.ArgumentParser):
@@ -220,332 +222,59 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
-def _open(args: argparse.Namespace, *, exclusive: bool):  # type: ignore[no-untyped-def]
-    from qtc_desktop.store import open_store, resolve_url
-
-    return open_store(resolve_url(args.db, _preferred_database()), exclusive=exclusive)
-
-
-def _preferred_database() -> str:
-    from qtc_desktop.services.preferences import load_preferences
-
-    return load_preferences().database_url
-
-
-def _sample_data(args: argparse.Namespace) -> int:
-    from qtc_desktop.services.sample_data import load_sample_data
-
-    store = _open(args, exclusive=True)
-    try:
-        with store.transaction() as session:
-            summary = load_sample_data(session, orders=args.orders, seed=args.seed)
-    finally:
-        store.close()
-    if args.json:
-        _print_json({"accounts": summary.accounts, "quotes": summary.quotes,
-                     "orders": summary.orders, "shipments": summary.shipments})
-    print(f"Loaded sample data into {store.location}: {summary.accounts} accounts, "
-          f"{summary.quotes} quotes, {summary.orders} orders, {summary.shipments} shipments.",
-          file=sys.stderr)
-    return EXIT_OK
-
-
-def _listing(fetch: Callable[[Any], list[dict[str, Any]]], columns: Sequence[str]) -> Callable[[argparse.Namespace], int]:
-    def handler(args: argparse.Namespace) -> int:
-        store = _open(args, exclusive=False)
-        try:
-            with store.engine.connect() as connection:
-                rows = fetch(connection)
-        finally:
-            store.close()
-        if args.json:
-            _print_json(rows)
-        else:
-            _print_table(rows, columns)
-        return EXIT_OK
-
-    return handler
-
-
-def _db_info(args: argparse.Namespace) -> int:
-    from qtc_desktop.services.identity import database_id
-    from qtc_desktop.store.migrate import current_revision
-
-    store = _open(args, exclusive=False)
-    try:
-        with store.engine.connect() as connection:
-            revision = current_revision(connection)
-            identity = database_id(connection)
-    finally:
-        store.close()
-    print(f"database: {store.location}\nengine: {store.engine.dialect.name}\nschema: {revision}\n"
-          f"id: {identity}")
-    return EXIT_OK
-
-
-def _db(args: argparse.Namespace) -> int:
-    if args.db_command == "info":
-        return _db_info(args)
-    from qtc_desktop.cli_database import run_copy
-
-    return run_copy(args)
-
-
-def _import(args: argparse.Namespace) -> int:
-    from qtc_desktop.services.importing.building import ReadOptions
-    from qtc_desktop.services.importing.service import ImportOptions, import_file, preview_file
-
-    options = ImportOptions(mapping=args.mapping,
-                            read=ReadOptions(date_order=args.date_order, decimal_comma=args.decimal_comma))
-    store = _open(args, exclusive=not args.dry_run)
-    results = []
-    try:
-        for path in args.files:
-            if args.dry_run:
-                with store.session() as session:
-                    results.append(preview_file(session, path, options))
-                    session.rollback()
-            else:
-                with store.transaction() as session:
-                    results.append(import_file(session, path, options, who=_who()))
-    finally:
-        store.close()
-    if args.json:
-        _print_json({"files": [result.as_json() for result in results]})
-    else:
-        for result in results:
-            _print_import(result, dry_run=args.dry_run)
-    return EXIT_OK if all(result.ok for result in results) else EXIT_FAILURE
-
-
-def _print_import(result: Any, *, dry_run: bool) -> None:
-    name = result.path.name
-    if not result.ok:
-        print(f"{name}: not imported, {len(result.problems)} problem(s); nothing was stored", file=sys.stderr)
-        for problem in result.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return
-    verb = "would import" if dry_run else "imported"
-    print(f"{name}: {verb} {len(result.quotes)} quote(s)")
-    for quote in result.quotes:
-        print(f"  {quote.number} rev {quote.revision} ({quote.type}) {quote.account}: {quote.lines} lines, "
-              f"{quote.net_total:,.2f} {quote.currency}, {quote.status}")
-        for change in quote.changes:
-            print(f"      {change}")
-
-
-def _who() -> str:
-    """The coordinator's name from the preferences the window saves, else the OS user."""
-    from qtc_desktop.services.preferences import load_preferences
-
-    return load_preferences().who
-
-
+# These command modules import services or the store when loaded, so they load when a command
+# needs them, not with this module, which opening the window imports first.
 def _order(args: argparse.Namespace) -> int:
-    from qtc_desktop.cli_orders import run_order_command
+    from qtc_desktop.cli_orders import order_command
 
-    store = _open(args, exclusive=args.order_command != "show")
-    try:
-        document = run_order_command(store, args, who=_who())
-    finally:
-        store.close()
-    if args.json:
-        _print_json(document)
-    else:
-        from qtc_desktop.cli_orders import describe_order
-
-        print(describe_order(document))
-    return EXIT_OK
-
-
-def _history(args: argparse.Namespace) -> int:
-    from qtc_desktop.services.accounts import find_account
-    from qtc_desktop.services.changes.history import HistoryFilter, account_history, order_history
-    from qtc_desktop.services.orders.lookup import find_order
-
-    from qtc_desktop.domain import ChangeSource
-
-    if (args.order is None) == (args.account is None):
-        print("qtc-desktop: history needs an ORDER_ID or --account ACCOUNT, one of the two", file=sys.stderr)
-        return EXIT_USAGE
-    sources = {source.value: source for source in ChangeSource}
-    if args.source is not None and args.source not in sources:
-        print(f"qtc-desktop: --source {args.source!r} is not a source ({', '.join(sources)})", file=sys.stderr)
-        return EXIT_USAGE
-    where = HistoryFilter(args.field, sources.get(args.source or ""))
-    store = _open(args, exclusive=False)
-    try:
-        with store.session() as session:
-            if args.account is not None:
-                entries = account_history(session, find_account(session, args.account).id, where)
-            else:
-                entries = order_history(session, find_order(session, args.order), where)
-    finally:
-        store.close()
-    records = [entry.as_json() for entry in entries]
-    if args.json:
-        _print_json(records)
-    else:
-        _print_table([{**record, "what": entry.what} for record, entry in zip(records, entries)],
-                     ("at", "who", "source", "order", "what", "old", "new", "reason"))
-    return EXIT_OK
-
-
-def _diff(args: argparse.Namespace) -> int:
-    from qtc_desktop.services.changes.revisions import revision_diff
-
-    store = _open(args, exclusive=False)
-    try:
-        with store.session() as session:
-            diff = revision_diff(session, args.quote, args.old, args.new)
-    finally:
-        store.close()
-    if args.json:
-        _print_json(diff.as_json())
-    else:
-        print(f"{diff.number}: revision {diff.old_revision} → {diff.new_revision}")
-        for change in diff.changes:
-            print(f"  {change}")
-        if not diff.changes:
-            print("  no line changed")
-    return EXIT_OK
-
-
-def _export(args: argparse.Namespace) -> int:
-    from qtc_desktop.cli_exports import run_export
-
-    store = _open(args, exclusive=True)
-    try:
-        result = run_export(store, args, who=_who())
-    finally:
-        store.close()
-    if args.json:
-        _print_json(result)
-    else:
-        print(f"{result['file']}: {len(result['orders'])} order(s), {result['lines']} line(s) in layout "
-              f"{result['layout']} (export {result['batch']})" + "".join(f"\n  {path}" for path in result["csv"]))
-    return EXIT_OK
-
-
-def _reimport(args: argparse.Namespace) -> int:
-    from qtc_desktop.cli_exports import describe_reimport, run_reimport
-
-    store = _open(args, exclusive=not args.dry_run)
-    try:
-        result, complete = run_reimport(store, args, who=_who())
-    finally:
-        store.close()
-    if args.json:
-        _print_json(result)
-    else:
-        print(describe_reimport(result))
-    return EXIT_OK if complete and not result["errors"] else EXIT_FAILURE
-
-
-def _pdf(args: argparse.Namespace) -> int:
-    from qtc_desktop.cli_paperwork import run_pdf
-
-    store = _open(args, exclusive=False)
-    try:
-        print(run_pdf(store, args))
-    finally:
-        store.close()
-    return EXIT_OK
-
-
-def _export_layout(args: argparse.Namespace) -> int:
-    from qtc_desktop.cli_exports import run_layout
-
-    store = _open(args, exclusive=args.layout_command in ("set", "remove"))
-    try:
-        return run_layout(store, args)
-    finally:
-        store.close()
-
-
-def _actions(args: argparse.Namespace) -> int:
-    from qtc_desktop.services.changes.actions import quote_actions
-
-    store = _open(args, exclusive=False)
-    try:
-        with store.session() as session:
-            found = [action.as_json() for action in quote_actions(session, args.quote)]
-    finally:
-        store.close()
-    if args.json:
-        _print_json(found)
-    else:
-        _print_table(found, ("product", "action", "prior_quantity", "new_quantity", "delta", "effective_date",
-                             "end_date"))
-    return EXIT_OK
+    return order_command(args)
 
 
 def _product_rule(args: argparse.Namespace) -> int:
-    from qtc_desktop.services.orders.rules import list_rules, remove_rule, save_rule
+    from qtc_desktop.cli_orders import product_rule_command
 
-    store = _open(args, exclusive=args.rule_command != "list")
-    try:
-        with store.transaction() as session:
-            if args.rule_command == "set":
-                save_rule(session, args.pattern, args.kind, serialized=args.serialized, priority=args.priority)
-            elif args.rule_command == "remove":
-                remove_rule(session, args.pattern)
-            rules = list_rules(session)
-    finally:
-        store.close()
-    if getattr(args, "json", False):
-        _print_json([vars(rule) for rule in rules])
-    elif args.rule_command == "list":
-        _print_table([vars(rule) for rule in rules], ("priority", "pattern", "kind", "serialized"))
-    return EXIT_OK
+    return product_rule_command(args)
 
 
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+def _export(args: argparse.Namespace) -> int:
+    from qtc_desktop.cli_exports import export_command
+
+    return export_command(args)
 
 
-def _print_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
-    cells = [[("" if row[c] is None else str(row[c])) for c in columns] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
-    for r in cells:
-        print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+def _reimport(args: argparse.Namespace) -> int:
+    from qtc_desktop.cli_exports import reimport_command
+
+    return reimport_command(args)
 
 
-def _quote_rows(connection: Any) -> list[dict[str, Any]]:
-    from qtc_desktop.services.summaries import quote_summaries
+def _export_layout(args: argparse.Namespace) -> int:
+    from qtc_desktop.cli_exports import export_layout_command
 
-    return quote_summaries(connection)
-
-
-def _order_rows(connection: Any) -> list[dict[str, Any]]:
-    from qtc_desktop.services.summaries import order_summaries
-
-    return order_summaries(connection)
+    return export_layout_command(args)
 
 
-def _account_rows(connection: Any) -> list[dict[str, Any]]:
-    from qtc_desktop.services.summaries import account_summaries
+def _pdf(args: argparse.Namespace) -> int:
+    from qtc_desktop.cli_paperwork import pdf_command
 
-    return account_summaries(connection)
+    return pdf_command(args)
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "sample-data": _sample_data,
-    "quotes": _listing(_quote_rows, ("number", "revision", "type", "account", "lines", "net_total", "currency")),
-    "orders": _listing(_order_rows, ("id", "number", "status", "account", "quote", "lines", "requested_date")),
-    "accounts": _listing(_account_rows, ("id", "name", "external_id", "quotes", "open_orders")),
-    "db-info": _db_info,
-    "db": _db,
-    "import": _import,
+    "sample-data": sample_data_command,
+    "quotes": quotes_command,
+    "orders": orders_command,
+    "accounts": accounts_command,
+    "db-info": db_info_command,
+    "db": db_command,
+    "import": import_command,
     "order": _order,
     "product-rule": _product_rule,
-    "history": _history,
-    "diff": _diff,
+    "history": history_command,
+    "diff": diff_command,
     "export": _export,
     "reimport": _reimport,
     "export-layout": _export_layout,
     "pdf": _pdf,
-    "actions": _actions,
+    "actions": actions_command,
 }

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from qtc_desktop.cli_common import EXIT_OK, open_database
+
 
 def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     db = commands.add_parser("db", help="the database: which one, and moving it to a team server")
@@ -18,6 +20,29 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     copy.add_argument("--to", required=True, metavar="URL",
                       help="the empty database, e.g. postgresql+psycopg://user@server/qtc")
     copy.add_argument("--json", action="store_true", help="the counts per table as JSON on stdout")
+
+
+def db_command(args: argparse.Namespace) -> int:
+    if args.db_command == "info":
+        return db_info_command(args)
+    return run_copy(args)
+
+
+def db_info_command(args: argparse.Namespace) -> int:
+    """`db info` (and the older `db-info`): where the database is, its engine, schema revision and id."""
+    from qtc_desktop.services.identity import database_id
+    from qtc_desktop.store.migrate import current_revision
+
+    store = open_database(args, exclusive=False)
+    try:
+        with store.engine.connect() as connection:
+            revision = current_revision(connection)
+            identity = database_id(connection)
+    finally:
+        store.close()
+    print(f"database: {store.location}\nengine: {store.engine.dialect.name}\nschema: {revision}\n"
+          f"id: {identity}")
+    return EXIT_OK
 
 
 def run_copy(args: argparse.Namespace) -> int:

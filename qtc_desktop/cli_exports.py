@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from qtc_desktop.cli_common import EXIT_FAILURE, EXIT_OK, coordinator_name, open_database, print_json
 from qtc_desktop.store import Store
 
 
@@ -48,6 +49,42 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     layout_set.add_argument("columns", nargs="+", metavar="COLUMN[=HEADER]")
     layout_remove = layout_commands.add_parser("remove", help="remove a saved layout")
     layout_remove.add_argument("name")
+
+
+def export_command(args: argparse.Namespace) -> int:
+    store = open_database(args, exclusive=True)
+    try:
+        result = run_export(store, args, who=coordinator_name())
+    finally:
+        store.close()
+    if args.json:
+        print_json(result)
+    else:
+        print(f"{result['file']}: {len(result['orders'])} order(s), {result['lines']} line(s) in layout "
+              f"{result['layout']} (export {result['batch']})" + "".join(f"\n  {path}" for path in result["csv"]))
+    return EXIT_OK
+
+
+def reimport_command(args: argparse.Namespace) -> int:
+    """1 when anything in the file was refused or is left in conflict."""
+    store = open_database(args, exclusive=not args.dry_run)
+    try:
+        result, complete = run_reimport(store, args, who=coordinator_name())
+    finally:
+        store.close()
+    if args.json:
+        print_json(result)
+    else:
+        print(describe_reimport(result))
+    return EXIT_OK if complete and not result["errors"] else EXIT_FAILURE
+
+
+def export_layout_command(args: argparse.Namespace) -> int:
+    store = open_database(args, exclusive=args.layout_command in ("set", "remove"))
+    try:
+        return run_layout(store, args)
+    finally:
+        store.close()
 
 
 def run_export(store: Store, args: argparse.Namespace, *, who: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""`qtc-desktop order ...`: the order commands, turning arguments into service calls."""
+"""`qtc-desktop order ...|product-rule ...`: the order commands, turning arguments into service calls."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
+from qtc_desktop.cli_common import EXIT_OK, coordinator_name, open_database, print_json, print_table
 from qtc_desktop.services.orders.creation import create_order
 from qtc_desktop.services.orders.document import order_document
 from qtc_desktop.services.orders.editing import OrderEdit, apply_edit
@@ -17,6 +18,41 @@ from qtc_desktop.services.orders.revising import apply_revision
 from qtc_desktop.services.orders.shipping import PackageSpec, ShipmentRequest, record_shipment
 from qtc_desktop.services.orders.workflow import change_status
 from qtc_desktop.store import Store
+
+
+def order_command(args: argparse.Namespace) -> int:
+    """`order ACTION`: run it, then print the order as JSON or as text."""
+    store = open_database(args, exclusive=args.order_command != "show")
+    try:
+        document = run_order_command(store, args, who=coordinator_name())
+    finally:
+        store.close()
+    if args.json:
+        print_json(document)
+    else:
+        print(describe_order(document))
+    return EXIT_OK
+
+
+def product_rule_command(args: argparse.Namespace) -> int:
+    """`product-rule list|set|remove`: how lines with matching product codes are fulfilled."""
+    from qtc_desktop.services.orders.rules import list_rules, remove_rule, save_rule
+
+    store = open_database(args, exclusive=args.rule_command != "list")
+    try:
+        with store.transaction() as session:
+            if args.rule_command == "set":
+                save_rule(session, args.pattern, args.kind, serialized=args.serialized, priority=args.priority)
+            elif args.rule_command == "remove":
+                remove_rule(session, args.pattern)
+            rules = list_rules(session)
+    finally:
+        store.close()
+    if getattr(args, "json", False):
+        print_json([vars(rule) for rule in rules])
+    elif args.rule_command == "list":
+        print_table([vars(rule) for rule in rules], ("priority", "pattern", "kind", "serialized"))
+    return EXIT_OK
 
 
 def run_order_command(store: Store, args: argparse.Namespace, *, who: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from qtc_desktop.cli_common import EXIT_OK, open_database
 from qtc_desktop.store import Store
 
 
@@ -20,6 +21,15 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     pick = kinds.add_parser("pick-list", help="what to fetch for the orders, by warehouse and bin")
     pick.add_argument("orders", nargs="+", metavar="ORDER_ID")
     pick.add_argument("--out", type=Path, required=True, metavar="FILE")
+
+
+def pdf_command(args: argparse.Namespace) -> int:
+    store = open_database(args, exclusive=False)
+    try:
+        print(run_pdf(store, args))
+    finally:
+        store.close()
+    return EXIT_OK
 
 
 def run_pdf(store: Store, args: argparse.Namespace) -> str:
