@@ -9,39 +9,41 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QFont
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
 from qtc_desktop.domain import ExportBatch
-from qtc_desktop.services.exporting.columns import COLUMNS
 from qtc_desktop.services.exporting.reimport import ReimportPlan, SheetChange, apply_reimport, plan_reimport
 from qtc_desktop.services.progress import Progress
 from qtc_desktop.store import Store
 from qtc_desktop.ui.export_dialog import ERROR_STYLE, GREY, JobProgress, noun
 from qtc_desktop.ui.jobs import Job, JobRunner
+from qtc_desktop.ui.reimport_sections import (
+    CHANGE_HEADERS,
+    CONFLICT_HEADERS,
+    ERROR_HEADERS,
+    TAKE,
+    change_row,
+    conflict_row,
+    fill_rows,
+    section_box,
+    section_label,
+    section_tree,
+)
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods", ".xls"})
 WORKBOOK_FILTER = "Workbooks (*.xlsx *.xlsm *.ods *.xls);;All files (*)"
-CHANGE_HEADERS = ("Order", "Field", "Now in app", "In sheet")
-CONFLICT_HEADERS = ("Order", "Field", "At export", "In app now", "In sheet", "Take the sheet's value")
-ERROR_HEADERS = ("Sheet", "Row", "Column", "Message")
-TAKE = len(CONFLICT_HEADERS) - 1  # the conflicts' checkbox column
 KeyRole = Qt.ItemDataRole.UserRole
-BLANK = "(blank)"
 PLAN, APPLY = "plan", "apply"
 SHORT_SECTION = 8  # rows a section shows in full; a longer one scrolls and shares the window
 
@@ -93,7 +95,7 @@ class ReimportDialog(QDialog):
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
         heading.addWidget(self.choose_button)
-        self.summary = _label("summary")
+        self.summary = section_label("summary")
 
         self.drop_zone = QLabel("Drop the workbook the ERP team sent back here,\nor choose it with Choose File…\n\n"
                                 "Nothing is stored until you have seen every change and pressed Apply.")
@@ -103,25 +105,25 @@ class ReimportDialog(QDialog):
         self.drop_zone.setStyleSheet(f"#dropZone {{ border: 2px dashed #9aa3af; border-radius: 8px; color: {GREY}; "
                                      "padding: 24px; }")
         self.progress = JobProgress()
-        self.message = _label("message")
+        self.message = section_label("message")
         self.message.hide()
 
-        self.changes = _tree("changes", CHANGE_HEADERS)
-        self.conflicts = _tree("conflicts", CONFLICT_HEADERS)
+        self.changes = section_tree("changes", CHANGE_HEADERS)
+        self.conflicts = section_tree("conflicts", CONFLICT_HEADERS)
         self.conflicts.itemChanged.connect(lambda _item, _column: self._update())
-        self.errors = _tree("errors", ERROR_HEADERS)
+        self.errors = section_tree("errors", ERROR_HEADERS)
         self.errors.setWordWrap(True)  # a message says what to fix: all of it shows
         self.errors.setUniformRowHeights(False)
-        self.changes_box = _box("changesBox", self.changes)
-        self.conflicts_box = _box("conflictsBox", self.conflicts)
-        self.conflicts_note = _label("conflictsNote")
+        self.changes_box = section_box("changesBox", self.changes)
+        self.conflicts_box = section_box("conflictsBox", self.conflicts)
+        self.conflicts_note = section_label("conflictsNote")
         self.conflicts_note.setStyleSheet(f"color: {GREY};")
         self.conflicts_note.setText("Changed in the sheet and in the app since the export. The app's value stays "
                                     "unless you tick “Take the sheet's value”.")
         layout = self.conflicts_box.layout()
         assert layout is not None
         layout.addWidget(self.conflicts_note)
-        self.errors_box = _box("errorsBox", self.errors)
+        self.errors_box = section_box("errorsBox", self.errors)
         self.sections = QWidget()
         self.sections.setObjectName("sections")
         self.sections_layout = QVBoxLayout(self.sections)
@@ -129,7 +131,7 @@ class ReimportDialog(QDialog):
         for box in (self.errors_box, self.conflicts_box, self.changes_box):
             self.sections_layout.addWidget(box)
         self.sections_layout.addStretch(0)  # takes the room when every section is short
-        self.notes = _label("notes")
+        self.notes = section_label("notes")
         self.notes.setStyleSheet(f"color: {GREY};")
 
         self.apply_button = QPushButton("&Apply")
@@ -278,9 +280,9 @@ class ReimportDialog(QDialog):
         self.drop_zone.setVisible(planned is None and self.job is None)
         self.sections.setVisible(planned is not None)
         plan = planned.plan if planned is not None else ReimportPlan(Path(), None)
-        _fill(self.changes, [_change_row(change) for change in plan.changes], range(2, 4))
+        fill_rows(self.changes, [change_row(change) for change in plan.changes], range(2, 4))
         self.conflicts.blockSignals(True)
-        _fill(self.conflicts, [_conflict_row(change) for change in plan.conflicts], range(2, TAKE))
+        fill_rows(self.conflicts, [conflict_row(change) for change in plan.conflicts], range(2, TAKE))
         for position, change in enumerate(plan.conflicts):
             item = self.conflicts.topLevelItem(position)
             assert item is not None
@@ -290,7 +292,7 @@ class ReimportDialog(QDialog):
             if self.stored is not None:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
         self.conflicts.blockSignals(False)
-        _fill(self.errors, [[problem.sheet or "", "" if problem.row is None else str(problem.row),
+        fill_rows(self.errors, [[problem.sheet or "", "" if problem.row is None else str(problem.row),
                              problem.column or "", problem.message] for problem in plan.errors])
         self.changes_box.setTitle(f"Changed in the sheet ({len(plan.changes)})")
         self.conflicts_box.setTitle(f"Conflicts ({len(plan.conflicts)})")
@@ -378,21 +380,6 @@ def dropped_workbook(mime: QMimeData) -> Path | None:
     return paths[0]
 
 
-def field_label(change: SheetChange) -> str:
-    """The field as the coordinator knows it: "Carrier", "Line 2: Shipped Quantity"."""
-    column = COLUMNS.get(change.column)
-    label = column.label if column is not None else change.column
-    return label if change.line_no is None else f"Line {change.line_no}: {label}"
-
-
-def _change_row(change: SheetChange) -> list[str]:
-    return [change.order, field_label(change), change.current, change.sheet]
-
-
-def _conflict_row(change: SheetChange) -> list[str]:
-    return [change.order, field_label(change), change.exported, change.current, change.sheet, ""]
-
-
 def _about(session: Session, plan: ReimportPlan) -> str:
     batch = session.get(ExportBatch, plan.batch_id) if plan.batch_id is not None else None
     if batch is None:
@@ -407,60 +394,3 @@ def _same(fresh: ReimportPlan, shown: ReimportPlan) -> bool:
 
 def _keys(changes: Sequence[SheetChange]) -> set[tuple[str, str]]:
     return {(change.order, change.field) for change in changes}
-
-
-def _fill(tree: QTreeWidget, rows: list[list[str]], values: range = range(0)) -> None:
-    """Rows of text; in the `values` columns a blank shows as "(blank)" and long text in a tooltip."""
-    tree.clear()
-    italic = QFont(tree.font())
-    italic.setItalic(True)
-    grey = QBrush(QColor(GREY))
-    items = []
-    for row in rows:
-        item = QTreeWidgetItem([text.replace("\n", " ⏎ ") for text in row])
-        if values:
-            bold = QFont(tree.font())
-            bold.setBold(True)
-            item.setFont(values[-1], bold)  # "In sheet": what would come in
-        for column in values:
-            if not row[column]:
-                item.setText(column, BLANK)
-                item.setFont(column, italic)
-                item.setForeground(column, grey)
-        for column, text in enumerate(row):
-            if "\n" in text or len(text) > 40:
-                item.setToolTip(column, text)
-        items.append(item)
-    tree.addTopLevelItems(items)
-    for column in range(tree.columnCount() - 1):
-        tree.resizeColumnToContents(column)
-        tree.setColumnWidth(column, min(max(tree.columnWidth(column) + 16, 60), 280))
-
-
-def _tree(name: str, headers: Sequence[str]) -> QTreeWidget:
-    tree = QTreeWidget()
-    tree.setObjectName(name)
-    tree.setHeaderLabels(list(headers))
-    tree.setRootIsDecorated(False)
-    tree.setUniformRowHeights(True)
-    tree.setAlternatingRowColors(True)
-    tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    tree.header().setStretchLastSection(True)
-    return tree
-
-
-def _box(name: str, tree: QTreeWidget) -> QGroupBox:
-    box = QGroupBox()
-    box.setObjectName(name)
-    layout = QVBoxLayout(box)
-    layout.addWidget(tree)
-    return box
-
-
-def _label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
