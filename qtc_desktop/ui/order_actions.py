@@ -25,7 +25,8 @@ from qtc_desktop.ui.workflow_actions import WorkflowActions
 
 if TYPE_CHECKING:
     from qtc_desktop.ui.main_window import MainWindow
-    from qtc_desktop.ui.paperwork_dialog import PaperworkBuild, PdfPreviewDialog
+    from qtc_desktop.ui.paperwork_build import PaperworkBuild
+    from qtc_desktop.ui.paperwork_dialog import PdfPreviewDialog
     from qtc_desktop.ui.revision_diff_dialog import RevisionDiffDialog
     from qtc_desktop.ui.shipment_dialog import ShipmentDialog
 

@@ -16,7 +16,8 @@ from qtc_desktop.services.progress import Progress
 
 if TYPE_CHECKING:
     from qtc_desktop.ui.main_window import MainWindow
-    from qtc_desktop.ui.paperwork_dialog import PaperworkBuild, PdfPreviewDialog
+    from qtc_desktop.ui.paperwork_build import PaperworkBuild
+    from qtc_desktop.ui.paperwork_dialog import PdfPreviewDialog
 
 
 class PaperworkActions(QObject):
@@ -41,7 +42,7 @@ class PaperworkActions(QObject):
 
     def print_packing_slips(self) -> PaperworkBuild | None:
         """Order ▸ Packing Slips: every shipment's slip of the selected orders in one PDF, previewed."""
-        from qtc_desktop.ui.paperwork_dialog import build_packing_slips
+        from qtc_desktop.ui.paperwork_build import build_packing_slips
 
         order_ids = self._selected_orders()
         store, preferences = self.window.store, replace(self.window.preferences)
@@ -50,7 +51,7 @@ class PaperworkActions(QObject):
 
     def print_pick_list(self) -> PaperworkBuild | None:
         """Order ▸ Pick List: one pick list for the selected orders, previewed."""
-        from qtc_desktop.ui.paperwork_dialog import build_pick_list
+        from qtc_desktop.ui.paperwork_build import build_pick_list
 
         order_ids = self._selected_orders()
         store, preferences = self.window.store, replace(self.window.preferences)
@@ -59,7 +60,7 @@ class PaperworkActions(QObject):
 
     def _build_paperwork(self, title: str, order_ids: list[int],
                          write: Callable[[Path, Progress], Path]) -> PaperworkBuild | None:
-        from qtc_desktop.ui.paperwork_dialog import PaperworkBuild
+        from qtc_desktop.ui.paperwork_build import PaperworkBuild
 
         if not order_ids:
             return None

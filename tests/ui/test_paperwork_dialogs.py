@@ -21,9 +21,10 @@ from qtc_desktop.domain import FulfillmentOrder, Shipment
 from qtc_desktop.resources import resource_path
 from qtc_desktop.services.paperwork.printing import PaperworkRefused
 from qtc_desktop.services.preferences import Preferences, load_preferences
-from qtc_desktop.ui import paperwork_dialog, pdf_pages
+from qtc_desktop.ui import paperwork_build, pdf_pages
 from qtc_desktop.ui.main_window import TAB_ORDERS, TAB_QUOTES, MainWindow
-from qtc_desktop.ui.paperwork_dialog import PaperworkBuild, PdfPreviewDialog
+from qtc_desktop.ui.paperwork_build import PaperworkBuild
+from qtc_desktop.ui.paperwork_dialog import PdfPreviewDialog
 from qtc_desktop.ui.preferences import PreferencesDialog
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -184,13 +185,13 @@ def test_cancel_during_the_job_writes_nothing(qtbot, filled_store, settings, war
                                               monkeypatch) -> None:
     shipped = _shipped_orders(filled_store, 3)
     cancelled = threading.Event()
-    real_write = paperwork_dialog.write_packing_slips
+    real_write = paperwork_build.write_packing_slips
 
     def write_after_cancel(slips, out, preferences, progress):
         assert cancelled.wait(30)  # the coordinator presses Cancel while the slips are being drawn
         return real_write(slips, out, preferences, progress)
 
-    monkeypatch.setattr(paperwork_dialog, "write_packing_slips", write_after_cancel)
+    monkeypatch.setattr(paperwork_build, "write_packing_slips", write_after_cancel)
     window = make_window(qtbot, filled_store, settings)
     _orders_page_with(window, shipped)
     window.order_actions.action_packing_slips.trigger()
@@ -214,7 +215,7 @@ def test_a_refused_document_is_explained_and_leaves_nothing(qtbot, filled_store,
     def refuse(*args, **kwargs):
         raise PaperworkRefused("The font DejaVuSans.ttf is missing; reinstall qtc-desktop.")
 
-    monkeypatch.setattr(paperwork_dialog, "write_packing_slips", refuse)
+    monkeypatch.setattr(paperwork_build, "write_packing_slips", refuse)
     window = make_window(qtbot, filled_store, settings)
     _orders_page_with(window, _shipped_orders(filled_store, 1))
     window.order_actions.action_packing_slips.trigger()
