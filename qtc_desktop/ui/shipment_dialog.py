@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -26,18 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qtc_desktop.domain import FulfillmentKind, FulfillmentOrder
 from qtc_desktop.services.errors import USER_ERRORS
 from qtc_desktop.services.orders.errors import EditRefused
 from qtc_desktop.services.orders.fields import format_value
 from qtc_desktop.services.orders.lookup import find_order
-from qtc_desktop.services.orders.shipping import (
-    SHIPPABLE,
-    PackageSpec,
-    ShipmentRequest,
-    record_shipment,
-    shipped_quantities,
-)
+from qtc_desktop.services.orders.shipping import PackageSpec, ShipmentRequest, record_shipment
+from qtc_desktop.services.orders.to_ship import ShippingOrder
 from qtc_desktop.store import Store
 
 LINE_NO, PRODUCT, NAME, ORDERED, SHIPPED, REMAINING, SHIP_NOW, SERIALS = range(8)
@@ -46,66 +39,6 @@ WEIGHT, LENGTH, WIDTH, HEIGHT = range(4)
 PACKAGE_HEADERS = ("Weight (kg)", "Length (cm)", "Width (cm)", "Height (cm)")
 MAX_TEXT = 64  # carrier, service level and tracking number columns hold 64 characters
 MAX_DECIMALS = 4  # quantities, weights and sizes are stored to four decimal places
-
-
-@dataclass(frozen=True)
-class GoodsLine:
-    """A goods line of the order with something still to ship."""
-
-    line_no: int
-    product_code: str
-    product_name: str
-    ordered: Decimal
-    shipped: Decimal
-    serialized: bool
-    unshipped_serials: tuple[str, ...]  # recorded on the line, not yet in a shipment
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.ordered - self.shipped
-
-    @property
-    def whole_units(self) -> bool:
-        return self.serialized or (self.ordered == self.ordered.to_integral_value()
-                                   and self.shipped == self.shipped.to_integral_value())
-
-
-@dataclass(frozen=True)
-class ShippingOrder:
-    """What the dialog needs of the order, read once when it opens."""
-
-    id: int
-    number: str
-    version: int
-    account: str
-    status_label: str
-    carrier: str | None
-    service_level: str | None
-    lines: tuple[GoodsLine, ...]
-
-
-def shipping_order(order: FulfillmentOrder) -> ShippingOrder:
-    shipped = shipped_quantities(order)
-    shipped_serials = {s for shipment in order.shipments for line in shipment.lines for s in line.serial_numbers}
-    lines = tuple(
-        GoodsLine(line.line_no, line.product_code, line.product_name, line.quantity,
-                  shipped.get(line.id, Decimal(0)), line.serialized,
-                  tuple(s for s in line.serial_numbers or [] if s not in shipped_serials))
-        for line in order.lines
-        if line.kind is FulfillmentKind.SHIP and line.quantity > shipped.get(line.id, Decimal(0))
-    )
-    return ShippingOrder(order.id, order.number, order.version, order.account.name, order.status.label,
-                         order.carrier, order.service_level, lines)
-
-
-def why_not_shippable(order: FulfillmentOrder) -> str | None:
-    """The sentence to show instead of the dialog, or None when goods may ship now."""
-    if order.status not in SHIPPABLE:
-        return (f"Order {order.number} is {order.status.phrase}. Goods ship once the order is sent to "
-                "the ERP or confirmed.")
-    if not shipping_order(order).lines:
-        return f"Order {order.number} has nothing left to ship."
-    return None
 
 
 class ShipmentDialog(QDialog):

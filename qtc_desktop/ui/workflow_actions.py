@@ -102,7 +102,8 @@ class WorkflowActions(QObject):
     # -- ship ---------------------------------------------------------------------------
 
     def record_shipment(self) -> ShipmentDialog | None:
-        from qtc_desktop.ui.shipment_dialog import ShipmentDialog, shipping_order, why_not_shippable
+        from qtc_desktop.services.orders.to_ship import shipping_order, why_not_shippable
+        from qtc_desktop.ui.shipment_dialog import ShipmentDialog
 
         order_id = self._selected_order()
         if order_id is None:
