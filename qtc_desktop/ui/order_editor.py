@@ -5,7 +5,8 @@ valid values go straight onto them (never flushed: no session holds them), so th
 services' own readiness() and check_edit() run on exactly what the coordinator sees.
 Save sends only the fields that differ from what was loaded, through apply_edit in a new
 transaction with the version that was loaded; then it reads the order again. What others
-save to the order meanwhile is order_conflicts.py's part.
+save to the order meanwhile is order_conflicts.py's part; the window's menus and toolbar are
+order_editor_commands.py's, the layout under them order_editor_body.py's.
 """
 
 from __future__ import annotations
@@ -13,24 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QScrollArea,
-    QSplitter,
-    QStyle,
-    QTabWidget,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from qtc_desktop.domain import FulfillmentOrder, OrderStatus
@@ -46,16 +31,14 @@ from qtc_desktop.services.orders.shipping import shipped_quantities
 from qtc_desktop.services.orders.workflow import NEEDS_REASON, allowed_next, change_status
 from qtc_desktop.store import Store
 from qtc_desktop.ui.history_panel import HistoryPanel
-from qtc_desktop.ui.list_model import _STATUS_COLOURS  # a status looks the same in the lists and here
 from qtc_desktop.ui.order_conflicts import OthersChanges
+from qtc_desktop.ui.order_editor_body import EditorBody
+from qtc_desktop.ui.order_editor_commands import EditorCommands
 from qtc_desktop.ui.order_header_form import HeaderForm
 from qtc_desktop.ui.order_lines_model import COLUMN_OF, LinesView, OrderLinesModel
 from qtc_desktop.ui.readiness_panel import ReadinessPanel
 from qtc_desktop.ui.revision_banner import RevisionBanner
 from qtc_desktop.ui.revision_review_dialog import review_revision
-
-# #, product, name, kind, qty, serialized, serials, bin, tenant, licence, activation, start, end, shipped, backordered
-COLUMN_WIDTHS = (34, 118, 170, 74, 86, 74, 190, 64, 150, 110, 170, 84, 84, 64, 86)
 
 
 class OrderEditor(QMainWindow):
@@ -85,163 +68,35 @@ class OrderEditor(QMainWindow):
         self.others = OthersChanges(self)  # what others save to this order while it is open
         self.setWindowTitle(f"Order {order_id} [*]")
         self.resize(1380, 900)
-        self._make_actions()
-        self._make_menus()
-        self._make_toolbar()
-        self.setCentralWidget(self._make_body())
+        # The menus, toolbar and body are built elsewhere; their parts keep the names they have always had here.
+        commands = self.commands = EditorCommands(self, self.undo_stack)
+        self.action_save, self.action_undo, self.action_redo = (commands.action_save, commands.action_undo,
+                                                                commands.action_redo)
+        self.action_reload, self.action_paste, self.action_same = (commands.action_reload, commands.action_paste,
+                                                                   commands.action_same)
+        self.action_close, self.action_history = commands.action_close, commands.action_history
+        self.move_menu, self.move_button = commands.move_menu, commands.move_button
+        self.action_save.triggered.connect(self.save)
+        self.action_reload.triggered.connect(self.reload_asking)
+        self.action_paste.triggered.connect(self._paste_into_lines)
+        self.action_same.triggered.connect(self.form.copy_ship_to_bill_to)
+        self.action_close.triggered.connect(self.close)
+        self.action_history.toggled.connect(self.show_history)
+        body = self.body = EditorBody(self.form, self.readiness_panel, self.lines_view, self.history_panel,
+                                      [self.revision_banner, self.others.banner], self)
+        self.title_label, self.status_label = body.title_label, body.status_label
+        self.subtitle_label, self.notice_label = body.subtitle_label, body.notice_label
+        self.lines_message, self.body_tabs, self.lines_box = body.lines_message, body.body_tabs, body.lines_box
+        body.history_shown.connect(self.action_history.setChecked)
+        self.setCentralWidget(body)
 
         self.undo_stack.cleanChanged.connect(self._update_actions)
         self.undo_stack.indexChanged.connect(self._update_actions)
         self.form.changed.connect(self._refresh)
         self.lines_model.edited.connect(self._refresh)
-        self.lines_model.message.connect(self._show_lines_message)
+        self.lines_model.message.connect(body.show_lines_message)
         self.readiness_panel.item_activated.connect(self.go_to_field)
         self.reload_order()
-
-    # -- building ---------------------------------------------------------------------
-
-    def _make_actions(self) -> None:
-        style = self.style()
-        self.action_save = QAction(style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton), "&Save", self)
-        self.action_save.setShortcut(QKeySequence.StandardKey.Save)
-        self.action_save.setToolTip("Save the changes in one go (Ctrl+S)")
-        self.action_save.triggered.connect(self.save)
-        self.action_undo = self.undo_stack.createUndoAction(self, "&Undo")
-        self.action_undo.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
-        self.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.action_redo = self.undo_stack.createRedoAction(self, "&Redo")
-        self.action_redo.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
-        redo_keys = [*QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
-                     QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
-        self.action_redo.setShortcuts(list({key.toString(): key for key in redo_keys}.values()))
-        self.action_reload = QAction(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Re&load", self)
-        self.action_reload.setShortcut(QKeySequence("F5"))
-        self.action_reload.setToolTip("Read the order again from the database (F5)")
-        self.action_reload.triggered.connect(self.reload_asking)
-        self.action_paste = QAction("&Paste into Lines\tCtrl+V", self)
-        self.action_paste.triggered.connect(self._paste_into_lines)
-        self.action_same = QAction("&Bill-to Same as Ship-to", self)
-        self.action_same.triggered.connect(self.form.copy_ship_to_bill_to)
-        self.action_close = QAction("&Close", self)
-        self.action_close.setShortcut(QKeySequence.StandardKey.Close)
-        self.action_close.triggered.connect(self.close)
-        self.move_menu = QMenu("&Move to", self)
-        self.move_menu.setObjectName("moveMenu")
-        self.action_history = QAction(style.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView),
-                                      "&History", self)
-        self.action_history.setObjectName("viewHistory")
-        self.action_history.setCheckable(True)
-        self.action_history.setShortcut(QKeySequence("Ctrl+H"))
-        self.action_history.setToolTip("Who changed what in this order, and when (Ctrl+H)")
-        self.action_history.toggled.connect(self.show_history)
-
-    def _make_menus(self) -> None:
-        order_menu = self.menuBar().addMenu("&Order")
-        order_menu.addActions([self.action_save, self.action_reload])
-        order_menu.addMenu(self.move_menu)
-        order_menu.addSeparator()
-        order_menu.addAction(self.action_close)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addActions([self.action_undo, self.action_redo])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.action_paste, self.action_same])
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(self.action_history)
-
-    def _make_toolbar(self) -> None:
-        toolbar = self.addToolBar("Order")
-        toolbar.setObjectName("orderToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addActions([self.action_save, self.action_undo, self.action_redo])
-        for action in (self.action_undo, self.action_redo):  # "Undo line 3 tenant" would shift the bar
-            button = toolbar.widgetForAction(action)
-            if isinstance(button, QToolButton):
-                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        toolbar.addSeparator()
-        self.move_button = QToolButton()
-        self.move_button.setObjectName("moveTo")
-        self.move_button.setText("Move to…")
-        self.move_button.setToolTip("Change the order's status")
-        self.move_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.move_button.setMenu(self.move_menu)
-        toolbar.addWidget(self.move_button)
-        toolbar.addSeparator()
-        toolbar.addAction(self.action_reload)
-        toolbar.addAction(self.action_history)
-
-    def _make_body(self) -> QWidget:
-        self.title_label = QLabel()
-        self.title_label.setObjectName("orderTitle")
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title_label.setFont(font)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("orderStatus")
-        self.subtitle_label = QLabel()
-        self.subtitle_label.setObjectName("orderSubtitle")
-        self.notice_label = QLabel()
-        self.notice_label.setObjectName("orderNotice")
-        self.notice_label.setStyleSheet("color: #b45309;")
-        strip = QHBoxLayout()
-        strip.addWidget(self.title_label)
-        strip.addWidget(self.status_label)
-        strip.addSpacing(8)
-        strip.addWidget(self.subtitle_label, 1)
-        strip.addWidget(self.notice_label)
-
-        form_scroll = QScrollArea()
-        form_scroll.setWidgetResizable(True)
-        form_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        form_scroll.setWidget(self.form)
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(form_scroll)
-        top.addWidget(self.readiness_panel)
-        top.setStretchFactor(0, 4)
-        top.setStretchFactor(1, 1)
-        top.setChildrenCollapsible(False)
-
-        lines_title = QLabel("<span style='color: palette(mid);'>Double-click a cell to edit; "
-                             "Ctrl+V pastes a block copied from Excel; Delete clears</span>")
-        self.lines_message = QLabel()
-        self.lines_message.setObjectName("linesMessage")
-        self.lines_message.setWordWrap(True)
-        header = self.lines_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.lines_view.setColumnWidth(column, width)
-        self.lines_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        lines_box = QWidget()
-        lines_layout = QVBoxLayout(lines_box)
-        lines_layout.setContentsMargins(0, 4, 0, 0)
-        lines_layout.addWidget(lines_title)
-        lines_layout.addWidget(self.lines_view, 1)
-        lines_layout.addWidget(self.lines_message)
-
-        # The lines and the order's history share the lower half: Ctrl+H goes back and forth.
-        self.body_tabs = QTabWidget()
-        self.body_tabs.setObjectName("orderTabs")
-        self.body_tabs.setDocumentMode(True)
-        self.lines_box = lines_box
-        self.body_tabs.addTab(lines_box, "&Lines")
-        self.body_tabs.addTab(self.history_panel, "&History")
-        self.body_tabs.currentChanged.connect(self._tab_changed)
-        self.history_panel.loaded.connect(self._history_loaded)
-
-        body = QSplitter(Qt.Orientation.Vertical)
-        body.addWidget(top)
-        body.addWidget(self.body_tabs)
-        body.setSizes([self.form.sizeHint().height() + 40, 400])
-        body.setChildrenCollapsible(False)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.addLayout(strip)
-        layout.addWidget(self.revision_banner)
-        layout.addWidget(self.others.banner)
-        layout.addWidget(body, 1)
-        return central
 
     def review_revision(self) -> None:
         """Open the revision review; the order is read again after anything was applied."""
@@ -283,39 +138,11 @@ class OrderEditor(QMainWindow):
 
     def _show_order_facts(self, order: FulfillmentOrder, next_statuses: Sequence[OrderStatus]) -> None:
         self.setWindowTitle(f"{order.number} — {order.account.name} [*]")
-        self.title_label.setText(order.number)
-        colour = _STATUS_COLOURS.get(order.status, "#6b7280")
-        self.status_label.setText(order.status.label)
-        self.status_label.setStyleSheet(f"background: {colour}; color: white; border-radius: 8px; "
-                                        "padding: 2px 10px; font-weight: bold;")
-        facts = [order.account.name, f"quote {order.quote.number} rev {order.quote.revision}",
-                 f"{order.quote.currency} {order.quote.net_total:,.2f}"]
-        if order.erp_order_number:
-            facts.append(f"ERP {order.erp_order_number}")
-        facts.append(f"version {order.version}")
-        self.subtitle_label.setText("  ·  ".join(facts))
-        notes = []
-        if order.status_reason:
-            notes.append(f"{order.status.label}: {order.status_reason}")
-        if self.read_only:
-            notes.append(f"This order is {order.status.phrase}; it can no longer be changed.")
-        elif order.changed_since_export:
-            notes.append("Changed since the ERP last saw it.")
-        self.notice_label.setText("  ".join(notes))
-        for stale_action in self.move_menu.actions():  # the one chosen may still be emitting: no delete now
-            self.move_menu.removeAction(stale_action)
-            stale_action.deleteLater()
-        for status in next_statuses:
-            action = self.move_menu.addAction(status.label + ("…" if status in NEEDS_REASON else ""))
-            action.setObjectName(f"moveTo_{status.value}")
-            action.setData(status.value)
-            action.triggered.connect(lambda _checked=False, target=status: self.move_to(target))
-        self.move_button.setEnabled(bool(next_statuses))
-        self.move_menu.setEnabled(bool(next_statuses))
+        self.body.show_order(order, self.read_only)
+        self.commands.show_moves(next_statuses, self.move_to)
 
     def _show_unavailable(self, message: str) -> None:
-        self.notice_label.setText(message)
-        self.notice_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.body.show_unavailable(message)
         if self.order is None:
             self.read_only = True
             self.form.setEnabled(False)
@@ -450,17 +277,7 @@ class OrderEditor(QMainWindow):
 
     def show_history(self, show: bool = True) -> None:
         """The History tab (read again, for what others saved meanwhile), or back to the lines."""
-        self.body_tabs.setCurrentWidget(self.history_panel if show else self.lines_box)
-
-    def _tab_changed(self, index: int) -> None:
-        showing = self.body_tabs.widget(index) is self.history_panel
-        self.action_history.setChecked(showing)
-        if showing:
-            self.history_panel.refresh()
-
-    def _history_loaded(self, shown: int, total: int) -> None:
-        count = f"{total:,}" if shown == total else f"{shown:,} of {total:,}"
-        self.body_tabs.setTabText(self.body_tabs.indexOf(self.history_panel), f"&History ({count})")
+        self.body.show_history(show)
 
     # -- the rest ---------------------------------------------------------------------
 
@@ -480,10 +297,6 @@ class OrderEditor(QMainWindow):
     def _paste_into_lines(self) -> None:
         self.lines_view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.lines_view.paste_clipboard()
-
-    def _show_lines_message(self, text: str, problem: bool) -> None:
-        self.lines_message.setText(text)
-        self.lines_message.setStyleSheet("color: #c62828;" if problem else "")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.is_dirty() and not self.read_only:
