@@ -35,7 +35,8 @@ from qtc_desktop.ui.order_conflicts import OthersChanges
 from qtc_desktop.ui.order_editor_body import EditorBody
 from qtc_desktop.ui.order_editor_commands import EditorCommands
 from qtc_desktop.ui.order_header_form import HeaderForm
-from qtc_desktop.ui.order_lines_model import COLUMN_OF, LinesView, OrderLinesModel
+from qtc_desktop.ui.order_lines_model import COLUMN_OF, OrderLinesModel
+from qtc_desktop.ui.order_lines_view import LinesView
 from qtc_desktop.ui.readiness_panel import ReadinessPanel
 from qtc_desktop.ui.revision_banner import RevisionBanner
 from qtc_desktop.ui.revision_review_dialog import review_revision

@@ -25,7 +25,7 @@ from qtc_desktop.domain import FulfillmentOrder
 from qtc_desktop.ui.history_panel import HistoryPanel
 from qtc_desktop.ui.list_model import _STATUS_COLOURS  # a status looks the same in the lists and here
 from qtc_desktop.ui.order_header_form import HeaderForm
-from qtc_desktop.ui.order_lines_model import LinesView
+from qtc_desktop.ui.order_lines_view import LinesView
 from qtc_desktop.ui.readiness_panel import ReadinessPanel
 
 # #, product, name, kind, qty, serialized, serials, bin, tenant, licence, activation, start, end, shipped, backordered
