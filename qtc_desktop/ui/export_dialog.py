@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,52 +21,39 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from qtc_desktop.domain import FulfillmentOrder
 from qtc_desktop.services.errors import USER_ERRORS
-from qtc_desktop.services.exporting.layouts import BUILT_IN, Layout, layout_named, layout_names
-from qtc_desktop.services.exporting.service import (
-    EXPORTABLE,
-    ExportResult,
-    OrderToExport,
-    count_changed_since_export,
-    export_orders,
-    orders_to_export,
-)
-from qtc_desktop.services.lists import ORDERS, ListQuery, row_ids
+from qtc_desktop.services.exporting.layouts import BUILT_IN, layout_named, layout_names
+# The export job looks export_orders up in this module when it runs: tests replace it here.
+from qtc_desktop.services.exporting.service import ExportResult, export_orders, orders_to_export
 from qtc_desktop.services.progress import Progress
 from qtc_desktop.store import Store
+from qtc_desktop.ui.export_choices import (
+    CHANGED,
+    LAYOUT_TITLES,
+    LISTED,
+    SELECTED,
+    OrderCounts,
+    choice_texts,
+    chosen_ids,
+    count_orders,
+    describe_layout,
+    describe_view,
+    exportable_orders,
+    noun,
+    orders_note,
+)
+from qtc_desktop.ui.job_progress import JobProgress
 from qtc_desktop.ui.jobs import Job, JobRunner
 from qtc_desktop.ui.list_page import ListPage
 
-SELECTED, LISTED, CHANGED = "selected", "listed", "changed"
-LAYOUT_TITLES = {
-    "generic": "Generic: an Orders sheet and a Lines sheet",
-    "odoo": "Odoo: sale order import",
-    "erpnext": "ERPNext: Data Import of Sales Orders",
-}
 ERROR_STYLE = "color: #b91c1c;"
 GREY = "#5f6672"
-_ID_CHUNK = 5000  # ids per IN (...) query: well below SQLite's limit on bound parameters
-
-
-@dataclass(frozen=True)
-class OrderCounts:
-    """How many orders each choice names, and how many of them may go to the ERP."""
-
-    selected: tuple[int, ...]
-    selected_exportable: tuple[int, ...]
-    listed: tuple[int, ...]
-    listed_exportable: tuple[int, ...]
-    changed: int
 
 
 @dataclass(frozen=True)
@@ -81,55 +68,6 @@ class Exported:
         if self.left_out:
             text += f"; {self.left_out} not released, left out"
         return text
-
-
-class JobProgress(QWidget):
-    """A job's progress as a line of text, a bar and a Cancel button; hidden while idle."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("jobProgress")
-        self.text = QLabel()
-        self.text.setObjectName("progressText")
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.bar = QProgressBar()
-        self.bar.setObjectName("progress")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName("cancelJob")
-        self.cancel_button.setAutoDefault(False)
-        self.job: Job | None = None
-        self.cancel_button.clicked.connect(self.cancel)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.text, 2)
-        row.addWidget(self.bar, 3)
-        row.addWidget(self.cancel_button)
-        self.hide()
-
-    def follow(self, job: Job, text: str) -> None:
-        self.job = job
-        self.text.setText(text)
-        self.bar.setRange(0, 0)
-        self.cancel_button.setEnabled(True)
-        job.signals.progress.connect(self._show)
-        job.signals.finished.connect(self._done)
-        self.show()
-
-    def cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.text.setText("Cancelling…")
-            self.cancel_button.setEnabled(False)
-
-    def _show(self, done: int, total: int, text: str) -> None:
-        self.bar.setRange(0, max(total, 0))
-        self.bar.setValue(min(done, total) if total > 0 else 0)
-        if text and self.cancel_button.isEnabled():
-            self.text.setText(text)
-
-    def _done(self) -> None:
-        self.job = None
-        self.hide()
 
 
 class ExportDialog(QDialog):
@@ -256,20 +194,15 @@ class ExportDialog(QDialog):
         self._update()
 
     def _set_choice_texts(self, counts: OrderCounts | None) -> None:
+        choices = (self.choice_selected, self.choice_listed, self.choice_changed)
+        for choice, text in zip(choices, choice_texts(counts, self._view)):
+            choice.setText(text)
         if counts is None:
             for button in self.choices.buttons():
                 button.setEnabled(False)
-            self.choice_selected.setText("The orders selected in the Orders list")
-            self.choice_listed.setText("The orders the Orders list shows now")
-            self.choice_changed.setText("Everything changed since the last export")
             return
-        self.choice_selected.setText(f"The {noun(len(counts.selected), 'order')} selected in the Orders list"
-                                     if counts.selected else "The orders selected in the Orders list (none are)")
         self.choice_selected.setEnabled(bool(counts.selected))
-        self.choice_listed.setText(f"The {noun(len(counts.listed), 'order')} the Orders list shows now"
-                                   + (f" ({self._view})" if self._view else ""))
         self.choice_listed.setEnabled(bool(counts.listed))
-        self.choice_changed.setText(f"Everything changed since the last export ({noun(counts.changed, 'order')})")
         self.choice_changed.setEnabled(bool(counts.changed))
 
     def chosen(self) -> str:
@@ -281,11 +214,8 @@ class ExportDialog(QDialog):
 
     def _chosen_ids(self) -> tuple[tuple[int, ...], int]:
         """The exportable ids of the chosen orders and how many of them are left out."""
-        counts = self.counts
-        assert counts is not None
-        if self.chosen() == SELECTED:
-            return counts.selected_exportable, len(counts.selected) - len(counts.selected_exportable)
-        return counts.listed_exportable, len(counts.listed) - len(counts.listed_exportable)
+        assert self.counts is not None
+        return chosen_ids(self.counts, self.chosen())
 
     # -- layouts ------------------------------------------------------------------------
 
@@ -425,20 +355,7 @@ class ExportDialog(QDialog):
             self.choice_selected.setEnabled(idle and bool(counts.selected))
             self.choice_listed.setEnabled(idle and bool(counts.listed))
             self.choice_changed.setEnabled(idle and bool(counts.changed))
-        note, ready = "", False
-        if counts is not None:
-            if self.chosen() == CHANGED:
-                ready = counts.changed > 0
-                note = ("Orders changed since the ERP last saw them, and released orders never sent."
-                        if ready else "Nothing has changed since the last export.")
-            else:
-                ids, left_out = self._chosen_ids()
-                ready = bool(ids)
-                if left_out and ids:
-                    note = (f"{noun(len(ids), 'order')} can go to the ERP; {left_out} not released "
-                            "(drafts, on hold or cancelled) will be left out.")
-                elif left_out:
-                    note = "None of these orders is released; drafts, held and cancelled orders stay here."
+        note, ready = orders_note(counts, self.chosen()) if counts is not None else ("", False)
         self.orders_note.setText(note)
         self.orders_note.setVisible(bool(note))
         self.export_button.setEnabled(idle and ready)
@@ -459,52 +376,6 @@ class ExportDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
-
-
-def count_orders(session: Session, selected: Sequence[int], query: ListQuery) -> OrderCounts:
-    exportable = set(session.execute(
-        select(FulfillmentOrder.id).where(FulfillmentOrder.status.in_(EXPORTABLE))).scalars())
-    listed = tuple(row_ids(session.connection(), ORDERS, query))
-    changed = count_changed_since_export(session)
-    return OrderCounts(tuple(selected), tuple(i for i in selected if i in exportable),
-                       listed, tuple(i for i in listed if i in exportable), changed)
-
-
-def exportable_orders(session: Session, ids: Sequence[int]) -> list[OrderToExport]:
-    """The orders among `ids` that may go to the ERP now (read in chunks: a list can hold 100,000)."""
-    orders: list[OrderToExport] = []
-    for start in range(0, len(ids), _ID_CHUNK):
-        chunk = list(ids[start:start + _ID_CHUNK])
-        released = list(session.execute(select(FulfillmentOrder.id).where(
-            FulfillmentOrder.id.in_(chunk), FulfillmentOrder.status.in_(EXPORTABLE))).scalars())
-        if released:
-            orders += orders_to_export(session, released)
-    return sorted(orders, key=lambda order: order.number)
-
-
-def describe_layout(layout: Layout) -> str:
-    rows = {"order": "a row per order", "line": "a row per line",
-            "nested": "a row per line, the order's columns on its first line"}
-    return "; ".join(f"Sheet “{sheet.name}”: {noun(len(sheet.columns), 'column')}, {rows[sheet.rows]}"
-                     for sheet in layout.sheets) + "."
-
-
-def describe_view(page: ListPage) -> str:
-    """The list's search and filters in words, e.g. `search "acme", Ready`."""
-    parts = []
-    search = page.model.query.search.strip()
-    if search:
-        parts.append(f"search “{search}”")
-    for list_filter in page.spec.filters:
-        value = page.model.query.filters.get(list_filter.key, list_filter.default)
-        if value != list_filter.default:
-            combo = page.filters.get(list_filter.key)
-            parts.append(combo.currentText() if combo is not None else value)
-    return ", ".join(parts)
-
-
-def noun(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
 def _label(name: str, *, grey: bool = False) -> QLabel:
