@@ -31,6 +31,9 @@ class ChangeRecord(Base):
     # No foreign keys: history outlives what it describes.
     order_id: Mapped[int | None]
     account_id: Mapped[int | None]
+    # The order's version the change made (of an order's own change, its line's or shipment's), so
+    # "what changed since version N" is exact whatever the workstations' clocks say. NULL before 0004.
+    order_version: Mapped[int | None]
     # What in the entity a person would name: "line 2", "SH-000004", "Q-2026-0001 rev 2".
     subject: Mapped[str | None] = mapped_column(String(160))
     field: Mapped[str] = mapped_column(String(64))

@@ -161,12 +161,14 @@ def current_context(session: Session) -> ChangeContext | None:
     return cast("ChangeContext | None", session.info.get(_CONTEXT_KEY))
 
 
-def order_field_record(context: ChangeContext, at: dt.datetime, *, order_id: int, account_id: int | None,
-                       number: str, name: str, old: object, new: object) -> dict[str, Any]:
-    """The change record a flush writes for one field of an order, for code that updates orders
-    in bulk inside bulk_writes(...) and so writes their records itself (see write_records)."""
+def order_field_record(context: ChangeContext, at: dt.datetime, *, order_id: int, order_version: int,
+                       account_id: int | None, number: str, name: str, old: object, new: object) -> dict[str, Any]:
+    """The change record a flush writes for one field of an order (order_version: the version the
+    change gives it), for code that updates orders in bulk inside bulk_writes(...) and so writes
+    their records itself (see write_records)."""
     return {"at": at, "who": context.who, "source": context.source, "reason": context.reason,
-            "entity_type": "order", "entity_id": order_id, "order_id": order_id, "account_id": account_id,
+            "entity_type": "order", "entity_id": order_id, "order_id": order_id, "order_version": order_version,
+            "account_id": account_id,
             "subject": _fitted(number, _SUBJECT_LENGTH), "export_batch_id": context.export_batch_id, "field": name,
             "old_value": show(old) or None, "new_value": show(new) or None}
 
@@ -283,6 +285,8 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         base = {"at": now, "who": context.who, "source": context.source, "reason": context.reason,
                 "entity_type": owner.entity, "entity_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
                 "order_id": owner.order.id if owner.order is not None else None,
+                # As loaded: the flush has set the order's new version (never a lazy load here).
+                "order_version": inspect(owner.order).dict.get("version") if owner.order is not None else None,
                 "account_id": owner.account_id, "subject": _fitted(owner.subject, _SUBJECT_LENGTH),
                 "export_batch_id": context.export_batch_id}
         if is_new:

@@ -22,7 +22,7 @@ from qtc_desktop.store.instance_lock import InstanceLock
 log = logging.getLogger(__name__)
 
 # The newest migration in store/migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0003_change_subject"
+HEAD_REVISION = "0004_change_order_version"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 

@@ -52,8 +52,9 @@ def mark_exported(session: Session, orders: Sequence[ExportOrder], batch_id: int
     sent = OrderStatus.SENT_TO_ERP
     versions = {order.id: order.version + 1 for order in orders}
     # The journal writes a flush's records parents first, then by id.
-    records = [order_field_record(context, now, order_id=order.id, account_id=order.account_id,
-                                  number=order.number, name="status", old=order.status, new=sent)
+    records = [order_field_record(context, now, order_id=order.id, order_version=versions[order.id],
+                                  account_id=order.account_id, number=order.number, name="status",
+                                  old=order.status, new=sent)
                for order in sorted(orders, key=lambda order: order.id) if order.status is OrderStatus.READY]
     connection = session.connection()
     with bulk_writes("ERP export"):

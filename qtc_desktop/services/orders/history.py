@@ -27,18 +27,25 @@ def changes_since(session: Session, order_id: int, after_id: int, *, limit: int 
 def changes_since_version(session: Session, order: FulfillmentOrder, version: int, *, limit: int = 12) -> list[str]:
     """Who changed what on the order since it was at `version` (what a stale save would overwrite).
 
-    Each save bumps the version once and stamps its records with one time, so the saves
-    since `version` are the order's newest (current - version) distinct times.
+    Each record names the order version its change made (a version an export made without a
+    status change has none: nothing a person would name changed). Records written before they
+    did (schema 0003 and older) are placed by time instead: each save bumps the version once
+    and stamps its records with one time, so those saves are the order's newest distinct times.
     """
     saves = order.version - version
     if saves <= 0:
         return []
     belongs = or_(ChangeRecord.order_id == order.id,
                   (ChangeRecord.entity_type == "order") & (ChangeRecord.entity_id == order.id))
-    times = (select(ChangeRecord.at).where(belongs).distinct().order_by(ChangeRecord.at.desc())
-             .limit(saves).scalar_subquery())
-    records = session.execute(select(ChangeRecord).where(belongs, ChangeRecord.at >= times.correlate(None))
+    records = session.execute(select(ChangeRecord).where(belongs, ChangeRecord.order_version > version)
                               .order_by(ChangeRecord.id)).scalars().all()
+    newest = session.execute(select(ChangeRecord.order_version).where(belongs)
+                             .order_by(ChangeRecord.id.desc()).limit(1)).scalar()
+    if not records and newest is None:  # written before records named versions
+        times = (select(ChangeRecord.at).where(belongs).distinct().order_by(ChangeRecord.at.desc())
+                 .limit(saves).scalar_subquery())
+        records = session.execute(select(ChangeRecord).where(belongs, ChangeRecord.at >= times.correlate(None))
+                                  .order_by(ChangeRecord.id)).scalars().all()
     return _lines(records, limit)
 
 

@@ -117,7 +117,7 @@ def orm_export(session: Session, ids: list[int], path: Path, who: str) -> int:
 def stored(store: OpenedStore, batch_id: int) -> dict[str, Any]:
     with store.session() as session:
         records = [(r.who, r.source, r.reason, r.entity_type, r.entity_id, r.order_id, r.account_id, r.subject,
-                    r.field, r.old_value, r.new_value, r.export_batch_id)
+                    r.field, r.old_value, r.new_value, r.export_batch_id, r.order_version)
                    for r in session.execute(select(ChangeRecord).where(ChangeRecord.export_batch_id == batch_id)
                                             .order_by(ChangeRecord.id)).scalars()]
         orders = {o.id: (o.status, o.version, o.changed_since_export, o.last_export_batch_id)
@@ -159,6 +159,8 @@ def test_bulk_bookkeeping_writes_what_the_orm_and_the_journal_wrote(
         assert ours["records"] == theirs["records"]
         assert [(record[4], record[8:11]) for record in ours["records"]] == [
             (order_id, ("status", "ready", "sent_to_erp")) for order_id in sorted(ready)]
+        # Each record names the version the export gave its order, as the journal's flush does.
+        assert all(record[12] == ours["orders"][record[4]][1] for record in ours["records"])
         assert ours["orders"] == theirs["orders"]
         assert ours["entries"].keys() == theirs["entries"].keys() == set(ids)
         for order_id, (version, snapshot) in ours["entries"].items():

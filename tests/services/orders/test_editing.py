@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import select
 
-from qtc_desktop.domain import ChangeSource, FulfillmentKind, FulfillmentOrder, OrderStatus, ProductRule
+from qtc_desktop.domain import ChangeRecord, ChangeSource, FulfillmentKind, FulfillmentOrder, OrderStatus, ProductRule
 from qtc_desktop.services.orders.editing import OrderEdit, apply_edit, check_edit
 from qtc_desktop.services.orders.errors import EditRefused, FieldProblem, StaleOrder
 from qtc_desktop.services.orders.fields import HEADER_FIELDS, LINE_FIELDS
@@ -185,6 +186,28 @@ def test_an_edit_from_a_stale_window_raises_stale_order_and_changes_nothing(orde
     assert "Order FO-000001 was changed since you opened it (version 1 → 2)" in str(stale.value)
     order = orders.load(order_id)
     assert (order.carrier, order.lines[1].quantity, order.version) == ("UPS", Decimal(40), 2)
+
+
+def test_a_stale_save_names_the_saves_since_its_version_whatever_the_clocks_said(orders: Orders) -> None:
+    # Alex's workstation runs ten minutes slow: by the times alone, Dana's older save would look
+    # newer than Alex's. Each record names the order version its save made, so the list is exact.
+    order_id = orders.create(orders.GOODS)
+    orders.edit(order_id, {"carrier": "UPS"}, who="dana", expected_version=1)  # version 2
+    orders.edit(order_id, {"warehouse": "MUC-1"}, {1: {"location": "B-01-1"}}, who="alex",
+                expected_version=2)  # version 3
+    with orders.store.transaction() as session:
+        skewed = session.execute(select(ChangeRecord).where(ChangeRecord.order_id == order_id,
+                                                            ChangeRecord.who == "alex")).scalars().all()
+        assert {record.order_version for record in skewed} == {3} and len(skewed) == 2
+        for record in skewed:
+            record.at -= dt.timedelta(minutes=10)
+    with pytest.raises(StaleOrder) as stale:
+        orders.edit(order_id, {"carrier": "FedEx"}, who="maria", expected_version=2)
+    assert stale.value.changes == ["alex: warehouse (blank) → MUC-1", "alex: line 1 location (blank) → B-01-1"]
+    with pytest.raises(StaleOrder) as older:
+        orders.edit(order_id, {"carrier": "FedEx"}, who="maria", expected_version=1)
+    assert older.value.changes == ["dana: carrier (blank) → UPS", "alex: warehouse (blank) → MUC-1",
+                                   "alex: line 1 location (blank) → B-01-1"]
 
 
 @pytest.mark.parametrize(("first", "second", "read", "expected"), [
