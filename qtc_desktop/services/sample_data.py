@@ -6,12 +6,11 @@ even the 100,000-order database the benchmarks use is made in seconds.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import random
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
@@ -29,7 +28,6 @@ from qtc_desktop.domain import (
     Package,
     Quote,
     QuoteLine,
-    QuoteType,
     Shipment,
     ShipmentLine,
 )
@@ -37,9 +35,9 @@ from qtc_desktop.domain.base import utc_now
 from qtc_desktop.services import catalog
 from qtc_desktop.services.errors import DatabaseNotEmpty
 from qtc_desktop.services.progress import Progress
+from qtc_desktop.services.sample_quotes import company_name, sample_quote
 from qtc_desktop.store.journal import bulk_writes
 
-CENT = Decimal("0.01")
 BATCH = 2000
 SAMPLE_USER = "sample data"
 
@@ -117,7 +115,7 @@ class _Generator:
         used: set[str] = set()
         for index in range(count):
             city, postal, region, country, street = self.rng.choice(catalog.PLACES)
-            name = self._company_name(country, used)
+            name = company_name(self.rng, country, used)
             slug = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum())[:18]
             if len(slug) < 4:  # a name in Greek or Cyrillic script
                 slug = f"client{index + 1}-{country.lower()}"
@@ -138,21 +136,6 @@ class _Generator:
         self.accounts = dict(zip(ids, rows))
         return ids
 
-    def _company_name(self, country: str, used: set[str]) -> str:
-        native = catalog.NATIVE_NAMES.get(country)
-        for attempt in range(50):
-            if native and self.rng.random() < 0.5:
-                name = f"{self.rng.choice(native)} {catalog.LEGAL_FORMS[country]}"
-            else:
-                name = (f"{self.rng.choice(catalog.COMPANY_STEMS)} {self.rng.choice(catalog.COMPANY_SUFFIXES)} "
-                        f"{catalog.LEGAL_FORMS[country]}")
-            if attempt > 5:
-                name = f"{name} ({len(used) + 1})"
-            if name not in used:
-                used.add(name)
-                return name
-        raise AssertionError("unreachable: numbered names are unique")
-
     # -- quotes, orders, shipments -------------------------------------------------
 
     def _batch(self, start: int, size: int, with_orders: int, account_ids: list[int]) -> None:
@@ -160,7 +143,7 @@ class _Generator:
         lines_per_quote: list[list[dict[str, Any]]] = []
         for offset in range(size):
             number = start + offset + 1
-            quote, lines = self._quote(number, self.rng.choice(account_ids))
+            quote, lines = sample_quote(self.rng, self.today, self.now, number, self.rng.choice(account_ids))
             quotes.append(quote)
             lines_per_quote.append(lines)
         quote_ids = self._insert(Quote.__table__, quotes)
@@ -187,76 +170,6 @@ class _Generator:
         order_line_ids = iter(self._insert(FulfillmentOrderLine.__table__, flat_order_lines))
         ids_per_order = [[next(order_line_ids) for _ in lines] for lines in order_lines]
         self._shipments_and_history(orders, order_ids, order_lines, ids_per_order)
-
-    def _quote(self, number: int, account_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        quote_date = self.today - dt.timedelta(days=self.rng.randint(0, 150))
-        quote_type = self.rng.choices(
-            (QuoteType.NEW, QuoteType.AMENDMENT, QuoteType.RENEWAL), (84, 10, 6))[0]
-        currency = self.rng.choices(("USD", "EUR", "GBP"), (55, 35, 10))[0]
-        products = self.rng.sample(catalog.PRODUCTS, self.rng.randint(1, 5))
-        if quote_type is not QuoteType.NEW:
-            products = [p for p in products if p.term_months] or [catalog.PRODUCTS[7]]
-        lines: list[dict[str, Any]] = []
-        total = Decimal("0.00")
-        for line_no, product in enumerate(products, start=1):
-            quantity = Decimal(self._quantity(product))
-            discount = Decimal(self.rng.choice((0, 0, 5, 10, 12.5, 15, 20)))
-            net_price = (product.list_price * (100 - discount) / 100).quantize(Decimal("0.0001"))
-            months = product.term_months
-            net_total = (net_price * quantity * (Decimal(months) / 12 if months else 1)).quantize(CENT, ROUND_HALF_UP)
-            total += net_total
-            start = quote_date + dt.timedelta(days=self.rng.randint(7, 45)) if months else None
-            lines.append({
-                "line_no": line_no,
-                "external_id": f"a0B{number:08d}{line_no:03d}",
-                "product_code": product.code,
-                "product_name": product.name,
-                "product_family": product.family,
-                "quantity": quantity,
-                "prior_quantity": (max(Decimal(0), quantity - self.rng.randint(1, 5))
-                                   if quote_type is QuoteType.AMENDMENT else None),
-                "list_price": product.list_price,
-                "net_price": net_price,
-                "discount_percent": discount,
-                "net_total": net_total,
-                "start_date": start,
-                "end_date": _add_months(start, months) - dt.timedelta(days=1) if start and months else None,
-                "subscription_term": months,
-                "billing_frequency": "Annual" if months else None,
-                "extra": {},
-            })
-        starts: list[dt.date] = [line["start_date"] for line in lines if line["start_date"]]
-        ends: list[dt.date] = [line["end_date"] for line in lines if line["end_date"]]
-        terms: list[int] = [line["subscription_term"] or 0 for line in lines]
-        quote = {
-            "number": f"Q-{quote_date.year}-{number:06d}",
-            "revision": 1,
-            "type": quote_type,
-            "account_id": account_id,
-            "external_id": f"a0Q{number:012d}",
-            "currency": currency,
-            "quote_date": quote_date,
-            "start_date": min(starts, default=None),
-            "end_date": max(ends, default=None),
-            "subscription_term": max(terms, default=0) or None,
-            "original_quote_number": None,
-            "contract_number": (f"C-{self.rng.randint(10000, 99999)}"
-                                if quote_type is not QuoteType.NEW else None),
-            "net_total": total,
-            "line_count": len(lines),
-            "content_hash": None,
-            "source_file": "sample data",
-            "imported_at": self.now,
-            "superseded": False,
-        }
-        return quote, lines
-
-    def _quantity(self, product: catalog.Product) -> int:
-        if product.kind is FulfillmentKind.PROVISION:
-            return self.rng.choice((1, 5, 10, 25, 50, 100))
-        if product.kind is FulfillmentKind.PERFORM:
-            return self.rng.randint(1, 8)
-        return self.rng.choice((1, 1, 2, 2, 4, 6, 10, 12, 24))
 
     def _order(self, number: int, quote_id: int, quote: dict[str, Any],
                quote_lines: list[dict[str, Any]], quote_line_ids: list[int]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -416,11 +329,3 @@ def _product(code: str) -> catalog.Product:
 def _email(person: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", person).encode("ascii", "ignore").decode()
     return ascii_name.lower().replace(" ", ".").replace("'", "") + "@example.com"
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
