@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 
 from qtc_desktop.ui.connection_warning import ConnectionWarning
 
@@ -34,7 +34,7 @@ class CatchUp(QObject):
         """Saves noticed by the watcher (others', and this window's own): the list on screen, the
         open account pages they touch and every open order catch up."""
         window, order_actions = self.window, self.window.order_actions
-        window.lists_changed()
+        window.lists_changed(background=True)
         if window.empty_banner.isVisible():
             self._update_empty_banner()
         for account_id, page in list(order_actions.account_pages.items()):
@@ -48,7 +48,13 @@ class CatchUp(QObject):
                 if isinstance(editor, OrderEditor) and shiboken6.isValid(editor) and editor.isVisible():
                     editor.notice_outside_change()
         order_actions.update_actions()
-        window.statusBar().showMessage(f"{changes.summary} — lists updated", 15000)
+        message = f"{changes.summary} — lists updated"
+        model = window.current_page().model
+        if model.refreshing:  # said once the rows are in, after the list's own count
+            model.refreshed.connect(lambda _count: window.statusBar().showMessage(message, 15000),
+                                    Qt.ConnectionType.SingleShotConnection)
+        else:
+            window.statusBar().showMessage(message, 15000)
 
     def _connection_restored(self) -> None:
         self.connection_warning.hide()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, Qt
@@ -86,17 +87,26 @@ class ListActions(QObject):
         self.window.statusBar().showMessage(f"Copied {len(rows):,} rows", 3000)
 
 
-def read_again_in_place(page: ListPage) -> None:
+def read_again_in_place(page: ListPage, *, background: bool = False) -> None:
     """Read the list again, keeping its selection and where it is scrolled to.
 
-    With a shared database this runs whenever a colleague saves, so a selection of many
-    orders (say for packing slips) must survive it too, not only the current row.
+    With a shared database this runs whenever a colleague saves (in the background: the
+    window does not wait for the server), so a selection of many orders (say for packing
+    slips) must survive it too, not only the current row. Both are taken when the new rows
+    come in, so a click made while they were read is kept.
     """
-    chosen, scrolled = page.selected_ids(), page.table.verticalScrollBar().value()
-    page.refresh()
-    if len(chosen) > 1:
-        _reselect(page, set(chosen))
-    page.table.verticalScrollBar().setValue(scrolled)
+
+    def in_place(swap: Callable[[], None]) -> None:
+        chosen, scrolled = page.selected_ids(), page.table.verticalScrollBar().value()
+        swap()
+        if len(chosen) > 1:
+            _reselect(page, set(chosen))
+        page.table.verticalScrollBar().setValue(scrolled)
+
+    if background:
+        page.refresh_in_background(in_place)
+    else:
+        in_place(page.refresh)
 
 
 def _reselect(page: ListPage, ids: set[int]) -> None:

@@ -3,11 +3,18 @@
 It holds the ids of every matching row (one cheap query) and fetches displayed values
 a page at a time when the view first asks for them, so 100,000 orders scroll, sort and
 filter as fast as the database can answer, never through Python per row.
+
+What the coordinator asks for (a search, a sort, a filter) is read at once. What a
+colleague's save asks for is read on a thread of its own (refresh_in_background): with a
+shared database that happens every few seconds, and the window must not wait on the
+server each time; the rows shown stay until the new ones are in.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -16,9 +23,11 @@ from PySide6.QtGui import QBrush, QColor
 from qtc_desktop.domain import OrderStatus
 from qtc_desktop.services.lists import ListQuery, ListSpec, fetch_rows, format_value, row_ids
 from qtc_desktop.store import Store
+from qtc_desktop.ui.change_watcher import UNREACHABLE
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 64
+SHOWN_PAGES = 3  # the pages read last, what the view shows: read again with the ids in the background
 
 # Raw values (Decimal, date, enum) for code that needs more than the displayed text.
 RawValueRole = Qt.ItemDataRole.UserRole + 1
@@ -45,6 +54,8 @@ class PagedListModel(QAbstractTableModel):
 
     # Emitted after every refresh with the number of rows now matching.
     refreshed = Signal(int)
+    # From a background read's thread: (generation, ids or None or an exception, pages).
+    _read_in_background = Signal(object)
 
     def __init__(self, store: Store, spec: ListSpec, parent: Any = None) -> None:
         super().__init__(parent)
@@ -61,6 +72,9 @@ class PagedListModel(QAbstractTableModel):
             for column in spec.columns
         ]
         self._status_brushes = {status: QBrush(QColor(colour)) for status, colour in _STATUS_COLOURS.items()}
+        self._generation = 0  # of the latest read asked for: an older one's answer is dropped
+        self._in_place: Callable[[Callable[[], None]], None] | None = None  # a background read's
+        self._read_in_background.connect(self._take_background_read)
 
     # -- what the list shows --------------------------------------------------------
 
@@ -97,14 +111,74 @@ class PagedListModel(QAbstractTableModel):
         return self.spec.column_index(key), order
 
     def refresh(self) -> None:
-        """Ask the database again: after a search, a filter, a sort or someone's change."""
+        """Ask the database again, now: after a search, a filter, a sort or the coordinator's change."""
         self._active = True
+        self._generation += 1
+        self._in_place = None
         self.beginResetModel()
         with self._store.engine.connect() as connection:
             self._ids = row_ids(connection, self.spec, self._query)
         self._pages.clear()
         self.endResetModel()
         self.refreshed.emit(len(self._ids))
+
+    @property
+    def refreshing(self) -> bool:
+        """A background read is out."""
+        return self._in_place is not None
+
+    def refresh_in_background(self, in_place: Callable[[Callable[[], None]], None]) -> None:
+        """Ask the database again on a thread of its own: the ids, and the pages the view shows.
+
+        When they are in, `in_place(swap)` is called on the window's thread; `swap()` puts them
+        in the model (a reset). A search, sort or refresh asked for meanwhile wins: this read's
+        answer is dropped. So is an answer from an unreachable database (the change watcher
+        says so, and its next look asks again). A list not shown yet reads when it is.
+        """
+        if not self._active:
+            return
+        self._generation += 1
+        self._in_place = in_place
+        generation, store, spec, query = self._generation, self._store, self.spec, self._query
+        shown = list(self._pages)[-SHOWN_PAGES:]
+
+        def read() -> None:
+            answer: tuple[int, object, dict[int, dict[int, tuple[Any, ...]]]]
+            try:
+                with store.engine.connect() as connection:
+                    ids = row_ids(connection, spec, query)
+                    answer = (generation, ids, {page: fetch_rows(connection, spec, ids[page * PAGE_SIZE:
+                                                                                      (page + 1) * PAGE_SIZE])
+                                                for page in shown})
+            except UNREACHABLE:
+                answer = (generation, None, {})
+            except Exception as exc:  # noqa: BLE001 - a bug: raised again on the window's thread
+                answer = (generation, exc, {})
+            try:
+                self._read_in_background.emit(answer)
+            except RuntimeError:  # the window closed while the read was out
+                pass
+
+        threading.Thread(target=read, name="qtc-list-refresh", daemon=True).start()
+
+    def _take_background_read(self, answer: tuple[int, object, dict[int, dict[int, tuple[Any, ...]]]]) -> None:
+        generation, ids, pages = answer
+        if generation != self._generation or self._in_place is None:
+            return
+        in_place, self._in_place = self._in_place, None
+        if isinstance(ids, Exception):
+            raise ids
+        if not isinstance(ids, list):
+            return
+
+        def swap() -> None:
+            self.beginResetModel()
+            self._ids = ids
+            self._pages = OrderedDict(pages)
+            self.endResetModel()
+            self.refreshed.emit(len(ids))
+
+        in_place(swap)
 
     def row_id(self, row: int) -> int:
         return self._ids[row]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QByteArray, QDate, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -131,6 +133,19 @@ class ListPage(QWidget):
         if self._selected_id is not None and self.model.row_of(self._selected_id) is not None:
             selected, self._selected_id = self._selected_id, None
             self._show_detail(selected)
+
+    def refresh_in_background(self, in_place: Callable[[Callable[[], None]], None]) -> None:
+        """As refresh, for a colleague's save: the database is read on a thread of its own (see
+        PagedListModel.refresh_in_background); `in_place(swap)` then puts the new rows in. The
+        filter's choices are left as they are (F5 reads them again)."""
+
+        def swapped(swap: Callable[[], None]) -> None:
+            in_place(swap)
+            if self._selected_id is not None and self.model.row_of(self._selected_id) is not None:
+                selected, self._selected_id = self._selected_id, None
+                self._show_detail(selected)
+
+        self.model.refresh_in_background(swapped)
 
     def current_id(self) -> int | None:
         """The row the detail pane shows: the current row if selected, else the first selected."""

@@ -190,12 +190,13 @@ class MainWindow(QMainWindow):
         self._update_empty_banner()
         self.statusBar().showMessage("Refreshed", 2000)
 
-    def lists_changed(self) -> None:
+    def lists_changed(self, *, background: bool = False) -> None:
         """Data changed (an order was created, saved, moved or shipped): the list on screen is
-        read again now, keeping its selection and where it is scrolled to; the others when next shown.
+        read again, keeping its selection and where it is scrolled to (`background`, after a
+        colleague's save: on a thread of its own); the others when next shown.
         """
         self._loaded = {self.tabs.currentIndex()}
-        read_again_in_place(self.current_page())
+        read_again_in_place(self.current_page(), background=background)
 
     def others_saved(self, changes: OutsideChanges) -> None:
         """Saves noticed by the watcher (others', and this window's own): the list on screen, the

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 import qtc_desktop.ui.change_watcher as watcher_module
+import qtc_desktop.ui.list_model as list_model_module
 from qtc_desktop.domain import ChangeRecord, FulfillmentOrder, OrderStatus
 from qtc_desktop.services.changes.watching import POLL_SECONDS
 from qtc_desktop.services.orders.editing import OrderEdit, apply_edit
@@ -89,8 +90,12 @@ def draft_id(filled_store: OpenedStore) -> int:
 
 
 def poll(qtbot, watcher: ChangeWatcher) -> None:
+    """One look, answered; in a window, also the lists it had read again (on their own thread)."""
     with qtbot.waitSignal(watcher.polled, timeout=10000):
         watcher.poll()
+    window = watcher.parent()
+    if isinstance(window, MainWindow):
+        qtbot.waitUntil(lambda: not any(page.model.refreshing for page in window.pages), timeout=10000)
 
 
 def open_editor(qtbot, window: MainWindow, order_id: int) -> OrderEditor:
@@ -170,6 +175,59 @@ def test_a_colleagues_save_reaches_the_orders_list_keeping_the_selection(qtbot, 
     assert listed(window, chosen[1], "carrier") == "UPS Worldwide"
     assert page.current_id() == chosen[0] and page.selected_ids() == chosen
     assert window.statusBar().currentMessage() == "1 change saved by Alex — lists updated"
+
+
+def hold_background_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """(started, release): a list read on a thread other than the window's waits for `release`."""
+    started, release = threading.Event(), threading.Event()
+    reading = list_model_module.row_ids
+
+    def row_ids(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread() is not threading.main_thread():
+            started.set()
+            assert release.wait(10), "the test never released the read"
+        return reading(*args, **kwargs)
+
+    monkeypatch.setattr(list_model_module, "row_ids", row_ids)
+    return started, release
+
+
+def test_a_colleagues_save_is_read_without_making_the_window_wait(qtbot, window, alex, monkeypatch) -> None:
+    page = window.current_page()
+    order_id = page.model.row_id(2)
+    page.select_id(order_id)
+    started, release = hold_background_reads(monkeypatch)
+    alex.saves(order_id, carrier="UPS Worldwide")
+    with qtbot.waitSignal(window.watcher.polled, timeout=10000):
+        window.watcher.poll()
+    assert started.wait(10) and page.model.refreshing
+    # The server is slow to answer: the window goes on working, with the rows it had.
+    qtbot.wait(100)
+    page.table.selectRow(3)
+    assert listed(window, order_id, "carrier") != "UPS Worldwide"
+    clicked = page.current_id()
+    release.set()
+    qtbot.waitUntil(lambda: not page.model.refreshing, timeout=10000)
+    assert listed(window, order_id, "carrier") == "UPS Worldwide"
+    assert page.current_id() == clicked  # the click made while it was read is kept
+    assert window.statusBar().currentMessage() == "1 change saved by Alex — lists updated"
+
+
+def test_a_search_typed_while_a_colleagues_save_is_read_wins(qtbot, window, alex, monkeypatch) -> None:
+    page = window.current_page()
+    order_id = page.model.row_id(0)
+    started, release = hold_background_reads(monkeypatch)
+    alex.saves(order_id, carrier="UPS Worldwide")
+    with qtbot.waitSignal(window.watcher.polled, timeout=10000):
+        window.watcher.poll()
+    assert started.wait(10)
+    number = listed(window, order_id, "number")
+    page.model.set_search(str(number))  # read at once, on the window's thread
+    assert page.model.rowCount() == 1 and not page.model.refreshing
+    with qtbot.waitSignal(page.model._read_in_background, timeout=10000):  # it arrives, and is dropped
+        release.set()
+    assert page.model.rowCount() == 1 and page.model.row_id(0) == order_id
+    assert listed(window, order_id, "carrier") == "UPS Worldwide"  # the search read it anyway
 
 
 # -- open orders -------------------------------------------------------------------------------
