@@ -60,7 +60,8 @@ def run(path: str, name: str, limits: ReadLimits, sender: Connection, stderr_pat
     # Rust's "memory allocation failed" and panics go to fd 2; the parent reads them from here.
     with open(stderr_path, "ab", buffering=0) as log:
         os.dup2(log.fileno(), 2)
-    _limit_resources(limits)
+    # Speculating needs the address-space cap to hold: it is what stops calamine then.
+    speculate = _limit_resources(limits) and speculate
     gc.disable()  # a short-lived process whose objects all live until it exits
     outcome: tuple[str, object]
     try:
@@ -86,10 +87,11 @@ def run(path: str, name: str, limits: ReadLimits, sender: Connection, stderr_pat
         sender.close()
 
 
-def _limit_resources(limits: ReadLimits) -> None:
-    """Cap the child's memory and, should the parent die and leave it running, its CPU time."""
+def _limit_resources(limits: ReadLimits) -> bool:
+    """Cap the child's memory and, should the parent die and leave it running, its CPU time;
+    whether the address space is capped at limits.max_memory_bytes or below."""
     if sys.platform == "win32":
-        return  # no rlimits; the worksheet scan, the cell limit and the parent's timeout remain
+        return False  # no rlimits; the worksheet scan, the cell limit and the parent's timeout remain
     import resource
 
     wanted = [(resource.RLIMIT_AS, limits.max_memory_bytes),
@@ -103,6 +105,8 @@ def _limit_resources(limits: ReadLimits) -> None:
             resource.setrlimit(limit, (value if hard == resource.RLIM_INFINITY else min(value, hard), hard))
         except (OSError, ValueError):
             pass  # macOS refuses some limits; the parent's wall-clock timeout still applies
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return soft != resource.RLIM_INFINITY and soft <= limits.max_memory_bytes
 
 
 def _describe(exc: BaseException) -> str:

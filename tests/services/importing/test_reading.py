@@ -7,6 +7,8 @@ import datetime as dt
 import io
 import multiprocessing
 import re
+import shlex
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -397,6 +399,20 @@ def test_a_second_safe_reading_delivers_no_sheet_twice(quote_files: QuoteFiles,
     assert children == [(True, "ok"), (False, "ok")]
     assert [sheet.name for sheet in arrived] == ["Meta", "Lines", "Notes"]
     assert again == plain
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux reads speculatively")
+def test_the_child_speculates_only_where_its_memory_cap_holds() -> None:
+    # In a process of its own: the limits are the process's.
+    check = ("from qtc_desktop.services.importing.reading_worker import _limit_resources; "
+             "from qtc_desktop.services.importing.sniffing import ReadLimits; import resource; "
+             "print(_limit_resources(ReadLimits()), resource.getrlimit(resource.RLIMIT_AS)[0])")
+    capped = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True).stdout.split()
+    assert capped == ["True", str(ReadLimits().max_memory_bytes)]
+    # Under a hard limit already lower than the cap (ulimit -v), the cap holds too.
+    lower = subprocess.run(["sh", "-c", f"ulimit -v 1048576 && {shlex.quote(sys.executable)} -c {shlex.quote(check)}"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert lower == ["True", str(2**30)]
 
 
 def test_speculative_and_safe_readings_give_the_same_cells(quote_files: QuoteFiles) -> None:
