@@ -89,7 +89,8 @@ _ACTS_ON_DELTA = frozenset({ProvisioningAction.ADD, ProvisioningAction.INCREASE,
                             ProvisioningAction.REMOVE, ProvisioningAction.SWAP, ProvisioningAction.CANCEL})
 
 
-def order_line_for(line: QuoteLine, kind: FulfillmentKind, serialized: bool, action: Action | None) -> FulfillmentOrderLine:
+def order_line_for(line: QuoteLine, kind: FulfillmentKind, serialized: bool,
+                   action: Action | None) -> FulfillmentOrderLine:
     """A quote line as an order line; on an amendment, renewal or cancellation, as its action."""
     return FulfillmentOrderLine(quote_line=line, line_no=line.line_no, kind=kind, serialized=serialized,
                                 serial_numbers=[], extra={}, **line_values(line, kind, action))
