@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -49,11 +49,10 @@ from qtc_desktop.ui.export_choices import (
     orders_note,
 )
 from qtc_desktop.ui.job_progress import JobProgress
+from qtc_desktop.ui.labels import ERROR_STYLE, plain_label
 from qtc_desktop.ui.jobs import Job, JobRunner
 from qtc_desktop.ui.list_page import ListPage
 
-ERROR_STYLE = "color: #b91c1c;"
-GREY = "#5f6672"
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ class ExportDialog(QDialog):
             self.choices.addButton(button)
             orders_column.addWidget(button)
             button.toggled.connect(lambda _on: self._update())
-        self.orders_note = _label("ordersNote", grey=True)
+        self.orders_note = plain_label("ordersNote", grey=True)
         orders_column.addWidget(self.orders_note)
 
         # -- layout and files
@@ -118,7 +117,7 @@ class ExportDialog(QDialog):
         layout_row = QHBoxLayout()
         layout_row.addWidget(self.layout_combo, 1)
         layout_row.addWidget(self.layouts_button)
-        self.layout_note = _label("layoutNote", grey=True)
+        self.layout_note = plain_label("layoutNote", grey=True)
         self.csv_box = QCheckBox("Also write a CSV file of each sheet")
         self.csv_box.setObjectName("alsoCsv")
         self.csv_box.setToolTip("UTF-8 CSV beside the workbook. Text that starts like a formula (=, +, -, @) gets a "
@@ -131,12 +130,12 @@ class ExportDialog(QDialog):
         form.addRow("", self.layout_note)
         form.addRow("", self.csv_box)
 
-        self.intro = _label("intro", grey=True)
+        self.intro = plain_label("intro", grey=True)
         self.intro.setText("Ready orders become “sent to ERP”; every exported order loses its “changed since "
                            "export” mark. The workbook keeps a key on each row so the ERP team's copy can be "
                            "taken back.")
         self.progress = JobProgress()
-        self.message = _label("message")
+        self.message = plain_label("message")
         self.message.hide()
         self.export_button = QPushButton("&Export…")
         self.export_button.setObjectName("exportButton")
@@ -376,16 +375,6 @@ class ExportDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
-
-
-def _label(name: str, *, grey: bool = False) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if grey:
-        label.setStyleSheet(f"color: {GREY};")
-    return label
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -28,9 +28,10 @@ from qtc_desktop.services.importing.service import FilePreview, ImportOptions, i
 from qtc_desktop.services.progress import Progress
 from qtc_desktop.store import Store
 from qtc_desktop.ui.import_files import DATE_ORDERS, ERRORS, IMPORT, PREVIEW, ImportFile, noun, status_counts
-from qtc_desktop.ui.import_preview_panel import ImportPreviewPanel, plain_label
+from qtc_desktop.ui.import_preview_panel import ImportPreviewPanel
 from qtc_desktop.ui.import_summary import batch_summary, cancelled_note, file_summary
 from qtc_desktop.ui.jobs import Job, JobRunner
+from qtc_desktop.ui.labels import plain_label
 from qtc_desktop.ui.mapping_dialog import MappingDialog
 
 

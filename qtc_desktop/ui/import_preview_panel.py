@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -32,15 +31,7 @@ from qtc_desktop.ui.import_files import (
     STATUS_COLOURS,
 )
 from qtc_desktop.ui.import_preview_model import ImportPreviewModel
-
-
-def plain_label(name: str) -> QLabel:
-    """A word-wrapped label for what a file says: file names and cells are never markup."""
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
+from qtc_desktop.ui.labels import plain_label
 
 
 def _tree(name: str, headers: tuple[str, ...], *, decorated: bool = False) -> QTreeWidget:

@@ -26,7 +26,9 @@ from qtc_desktop.domain import ExportBatch
 from qtc_desktop.services.exporting.reimport import ReimportPlan, SheetChange, apply_reimport, plan_reimport
 from qtc_desktop.services.progress import Progress
 from qtc_desktop.store import Store
-from qtc_desktop.ui.export_dialog import ERROR_STYLE, GREY, JobProgress, noun
+from qtc_desktop.ui.export_choices import noun
+from qtc_desktop.ui.job_progress import JobProgress
+from qtc_desktop.ui.labels import ERROR_STYLE, GREY, plain_label
 from qtc_desktop.ui.jobs import Job, JobRunner
 from qtc_desktop.ui.reimport_sections import (
     CHANGE_HEADERS,
@@ -37,7 +39,6 @@ from qtc_desktop.ui.reimport_sections import (
     conflict_row,
     fill_rows,
     section_box,
-    section_label,
     section_tree,
 )
 
@@ -95,7 +96,7 @@ class ReimportDialog(QDialog):
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
         heading.addWidget(self.choose_button)
-        self.summary = section_label("summary")
+        self.summary = plain_label("summary")
 
         self.drop_zone = QLabel("Drop the workbook the ERP team sent back here,\nor choose it with Choose File…\n\n"
                                 "Nothing is stored until you have seen every change and pressed Apply.")
@@ -105,7 +106,7 @@ class ReimportDialog(QDialog):
         self.drop_zone.setStyleSheet(f"#dropZone {{ border: 2px dashed #9aa3af; border-radius: 8px; color: {GREY}; "
                                      "padding: 24px; }")
         self.progress = JobProgress()
-        self.message = section_label("message")
+        self.message = plain_label("message")
         self.message.hide()
 
         self.changes = section_tree("changes", CHANGE_HEADERS)
@@ -116,8 +117,7 @@ class ReimportDialog(QDialog):
         self.errors.setUniformRowHeights(False)
         self.changes_box = section_box("changesBox", self.changes)
         self.conflicts_box = section_box("conflictsBox", self.conflicts)
-        self.conflicts_note = section_label("conflictsNote")
-        self.conflicts_note.setStyleSheet(f"color: {GREY};")
+        self.conflicts_note = plain_label("conflictsNote", grey=True)
         self.conflicts_note.setText("Changed in the sheet and in the app since the export. The app's value stays "
                                     "unless you tick “Take the sheet's value”.")
         layout = self.conflicts_box.layout()
@@ -131,8 +131,7 @@ class ReimportDialog(QDialog):
         for box in (self.errors_box, self.conflicts_box, self.changes_box):
             self.sections_layout.addWidget(box)
         self.sections_layout.addStretch(0)  # takes the room when every section is short
-        self.notes = section_label("notes")
-        self.notes.setStyleSheet(f"color: {GREY};")
+        self.notes = plain_label("notes", grey=True)
 
         self.apply_button = QPushButton("&Apply")
         self.apply_button.setObjectName("applyButton")

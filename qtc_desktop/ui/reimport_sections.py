@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QGroupBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QAbstractItemView, QGroupBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout
 
 from qtc_desktop.services.exporting.columns import COLUMNS
 from qtc_desktop.services.exporting.reimport import SheetChange
-from qtc_desktop.ui.export_dialog import GREY
+from qtc_desktop.ui.labels import GREY
 
 CHANGE_HEADERS = ("Order", "Field", "Now in app", "In sheet")
 CONFLICT_HEADERS = ("Order", "Field", "At export", "In app now", "In sheet", "Take the sheet's value")
@@ -81,11 +80,3 @@ def section_box(name: str, tree: QTreeWidget) -> QGroupBox:
     layout = QVBoxLayout(box)
     layout.addWidget(tree)
     return box
-
-
-def section_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
